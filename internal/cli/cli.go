@@ -1,0 +1,84 @@
+// Package cli defines facetriage's subcommands and runs them. The grammar is
+// one struct for kong; the shared options are config.Config.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/facetriage/facetriage/internal/config"
+)
+
+// Exit codes.
+const (
+	ExitOK    = 0
+	ExitError = 1 // the command could not do its work (models missing, …)
+	ExitUsage = 2 // the command line is wrong
+)
+
+// grammar is the whole command line.
+type grammar struct {
+	config.Config `embed:""`
+
+	Embed  embedCmd  `cmd:"" help:"Find and describe every face in photos; one line per photo."`
+	Models modelsCmd `cmd:"" help:"Install and check the dlib model files."`
+}
+
+// env is what every subcommand's Run receives.
+type env struct {
+	ctx    context.Context
+	cfg    config.Config
+	stdout io.Writer
+	stderr io.Writer
+	log    *slog.Logger
+}
+
+// Run parses args, runs the chosen subcommand and returns the exit code.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var g grammar
+	exit := -1
+	parser, err := kong.New(&g,
+		kong.Name("facetriage"),
+		kong.Description("Face-similarity triage for archives of detainee photos."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(code int) { exit = code }),
+		kong.UsageOnError(),
+	)
+	if err != nil {
+		fmt.Fprintln(stderr, "facetriage:", err)
+		return ExitError
+	}
+	kctx, err := parser.Parse(args)
+	if exit >= 0 { // --help
+		return exit
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "facetriage:", err)
+		return ExitUsage
+	}
+	e := &env{ctx: ctx, cfg: g.Config, stdout: stdout, stderr: stderr, log: newLogger(stderr, g.LogLevel)}
+	if err := kctx.Run(e); err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(stderr, "facetriage:", err)
+			return ExitUsage
+		}
+		fmt.Fprintln(stderr, "facetriage:", err)
+		return ExitError
+	}
+	return ExitOK
+}
+
+// usageError marks a bad command line found after parsing.
+type usageError struct{ error }
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}

@@ -1,0 +1,58 @@
+// Package config holds the one configuration struct of facetriage. Every
+// option has a command-line flag and an environment variable (the struct
+// tags are read by github.com/alecthomas/kong); defaults live beside the
+// domain code, and the getters here fall back to them.
+package config
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/facetriage/facetriage/internal/engine"
+)
+
+// Config is every option shared by the subcommands.
+type Config struct {
+	DataDir  string `name:"data" env:"FACETRIAGE_DATA" type:"path" help:"Data directory (default: $XDG_DATA_HOME/facetriage or ~/.local/share/facetriage)."`
+	ModelDir string `name:"models" env:"FACETRIAGE_MODELS" type:"path" help:"Model directory (default: DATA/models)."`
+	LogLevel string `name:"log-level" env:"FACETRIAGE_LOG_LEVEL" enum:"debug,info,warn,error" default:"info" help:"Log level: debug, info, warn or error."`
+
+	Workers   int    `name:"workers" env:"FACETRIAGE_WORKERS" help:"Face recognizers, each using about one core and 150 MB (default: one per core)."`
+	Detector  string `name:"detector" env:"FACETRIAGE_DETECTOR" enum:"hog,cnn,hog+cnn" default:"hog" help:"Face detector: hog, cnn (MMOD, ~30x slower) or hog+cnn (CNN when HOG finds nothing)."`
+	Upright   bool   `name:"upright" env:"FACETRIAGE_UPRIGHT" help:"Detect upright faces only (no rotation sweep); misses faces photographed sideways."`
+	MaxSide   int    `name:"max-side" env:"FACETRIAGE_MAX_SIDE" help:"Longer side, in pixels, that large photos are scaled to for detection (default 1024)."`
+	MaxPixels int64  `name:"max-pixels" env:"FACETRIAGE_MAX_PIXELS" help:"Pixel budget per photo; larger images are refused (default 100000000)."`
+	Jitter    int    `name:"jitter" env:"FACETRIAGE_JITTER" help:"Average each descriptor over this many jittered copies (slower; default 0)."`
+}
+
+// DataDirOrDefault is the data directory.
+func (c Config) DataDirOrDefault() string {
+	if c.DataDir != "" {
+		return c.DataDir
+	}
+	if x := os.Getenv("XDG_DATA_HOME"); x != "" {
+		return filepath.Join(x, "facetriage")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "share", "facetriage")
+	}
+	return "facetriage-data"
+}
+
+// ModelDirOrDefault is the model directory.
+func (c Config) ModelDirOrDefault() string {
+	if c.ModelDir != "" {
+		return c.ModelDir
+	}
+	return filepath.Join(c.DataDirOrDefault(), "models")
+}
+
+// EngineOptions are the face engine's options.
+func (c Config) EngineOptions() engine.Options {
+	return engine.Options{
+		Mode:      engine.DetectMode(c.Detector),
+		Upright:   c.Upright,
+		MaxSide:   c.MaxSide,
+		MaxPixels: c.MaxPixels,
+	}
+}

@@ -1,0 +1,117 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/facetriage/facetriage/internal/face"
+)
+
+// DetectMode chooses the detector.
+type DetectMode string
+
+// Detection modes.
+const (
+	// ModeHOG uses dlib's HOG detector only.
+	ModeHOG DetectMode = "hog"
+	// ModeCNN uses dlib's MMOD CNN detector only (about 30× slower).
+	ModeCNN DetectMode = "cnn"
+	// ModeFallback uses HOG, and the CNN when HOG finds no face at any rotation.
+	ModeFallback DetectMode = "hog+cnn"
+)
+
+// Options tune the engine. The zero value of each field means its default;
+// the getters apply defaults and ranges.
+type Options struct {
+	// Mode is the detector: hog (default), cnn or hog+cnn.
+	Mode DetectMode
+	// Upright turns the rotation sweep off: detect at 0° only.
+	Upright bool
+	// MaxSide is the longer side, in pixels, that a large photo is scaled
+	// down to for detection (default 1024). Boxes and landmarks are reported
+	// in the photo's own pixels.
+	MaxSide int
+	// UpsampleBelow: a photo whose longer side is shorter is scaled up ×2
+	// for detection, since dlib's HOG finds no face under ~80 px (default 400).
+	UpsampleBelow int
+	// MaxPixels is the pixel budget per photo (default 100 megapixels).
+	MaxPixels int64
+	// Crops asks for an aligned, upright JPEG crop of every face.
+	Crops bool
+	// CropSide is the crop's side in pixels (default 256).
+	CropSide int
+}
+
+// Defaults.
+const (
+	DefaultMaxSide       = 1024
+	DefaultUpsampleBelow = 400
+	DefaultMaxPixels     = 100_000_000
+	DefaultCropSide      = 256
+	// MinImageSide is the smallest photo side accepted: a face needs more.
+	MinImageSide = 20
+	// viewQuality is the JPEG quality of the views handed to go-face, which
+	// reads JPEG only; at 95 the descriptors move by under 0.01.
+	viewQuality = 95
+	cropQuality = 90
+	// cropPad is the margin around the face in a crop, as a share of its side.
+	cropPad = 0.3
+)
+
+// Validate reports options out of range.
+func (o Options) Validate() error {
+	switch o.Mode {
+	case "", ModeHOG, ModeCNN, ModeFallback:
+	default:
+		return fmt.Errorf("engine: detector %q: want hog, cnn or hog+cnn", o.Mode)
+	}
+	if o.MaxSide < 0 || (o.MaxSide > 0 && o.MaxSide < 64) {
+		return fmt.Errorf("engine: max side %d: want at least 64", o.MaxSide)
+	}
+	if o.MaxPixels < 0 || o.UpsampleBelow < 0 || o.CropSide < 0 {
+		return fmt.Errorf("engine: negative option in %+v", o)
+	}
+	return nil
+}
+
+func (o Options) mode() DetectMode {
+	if o.Mode == "" {
+		return ModeHOG
+	}
+	return o.Mode
+}
+
+func (o Options) maxSide() int {
+	if o.MaxSide <= 0 {
+		return DefaultMaxSide
+	}
+	return o.MaxSide
+}
+
+func (o Options) upsampleBelow() int {
+	if o.UpsampleBelow <= 0 {
+		return DefaultUpsampleBelow
+	}
+	return o.UpsampleBelow
+}
+
+// MaxPixelsOrDefault is the pixel budget.
+func (o Options) MaxPixelsOrDefault() int64 {
+	if o.MaxPixels <= 0 {
+		return DefaultMaxPixels
+	}
+	return o.MaxPixels
+}
+
+func (o Options) cropSide() int {
+	if o.CropSide <= 0 {
+		return DefaultCropSide
+	}
+	return o.CropSide
+}
+
+func (o Options) rotations() []face.Rotation {
+	if o.Upright {
+		return face.Rotations[:1]
+	}
+	return face.Rotations
+}
