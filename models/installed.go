@@ -137,6 +137,8 @@ type Problem struct {
 
 func (p Problem) Error() string { return p.Name + ": " + p.Err.Error() }
 
+func (p Problem) Unwrap() error { return p.Err }
+
 // Verify checks every required file in dir against installed.json, and
 // official downloads also against the pinned SHA-256 of the manifest. It
 // returns the record and one Problem per bad file; the error is the first

@@ -95,10 +95,19 @@ func installedOK(dir string, f File, in Installed) bool {
 }
 
 // provisionOne tries each source for one file and returns the first success.
+// A checksum mismatch stops the search: bytes that differ from a pinned or
+// recorded hash mean a changed or tampered source, which a person must look
+// at before another source silently takes its place.
 func provisionOne(ctx context.Context, opts Options, f File, prev Entry, npm **npmCache) (Entry, error) {
 	dst := filepath.Join(opts.Dir, f.Name)
 	var tried []error
+	var mismatch error
 	try := func(e Entry, err error) (Entry, bool) {
+		if errors.Is(err, ErrChecksum) {
+			opts.Log.Warn("model checksum mismatch", "file", f.Name, "err", err)
+			mismatch = fmt.Errorf("%s: %w", f.Name, err)
+			return e, false
+		}
 		if err != nil {
 			opts.Log.Debug("model source failed", "file", f.Name, "err", err)
 			tried = append(tried, err)
@@ -113,7 +122,7 @@ func provisionOne(ctx context.Context, opts Options, f File, prev Entry, npm **n
 			return e, nil
 		}
 	}
-	if !opts.NoDownload {
+	if !opts.NoDownload && mismatch == nil {
 		for _, url := range f.Official {
 			want := f.SHA256
 			if want == "" && prev.Source == SourceOfficial {
@@ -122,7 +131,13 @@ func provisionOne(ctx context.Context, opts Options, f File, prev Entry, npm **n
 			if e, ok := try(download(ctx, opts.HTTP, url, dst, want)); ok {
 				return e, nil
 			}
+			if mismatch != nil {
+				break
+			}
 		}
+	}
+	if mismatch != nil {
+		return Entry{}, mismatch
 	}
 	switch f.Offline.Kind {
 	case OfflineDebian68:
@@ -156,6 +171,9 @@ func provisionOne(ctx context.Context, opts Options, f File, prev Entry, npm **n
 		} else {
 			tried = append(tried, errors.New("no local copy given (--mmod PATH)"))
 		}
+	}
+	if mismatch != nil {
+		return Entry{}, mismatch
 	}
 	return Entry{}, fmt.Errorf("%w: %s: %w", ErrNoSource, f.Name, errors.Join(tried...))
 }

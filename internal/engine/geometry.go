@@ -61,7 +61,7 @@ func (o Options) detectionScale(s image.Point) float64 {
 // candidate is one detection mapped to the photo.
 type candidate struct {
 	face.Face
-	norm float64
+	upright float64 // uprightScore of the descriptor
 }
 
 func toCandidate(d face.Detection, v view, r face.Rotation, det face.Detector) candidate {
@@ -77,10 +77,6 @@ func toCandidate(d face.Detection, v view, r face.Rotation, det face.Detector) c
 	}
 	b := c.Box.Rect()
 	c.Size = (b.Dx() + b.Dy()) / 2
-	var n float64
-	for _, x := range d.Descriptor {
-		n += float64(x) * float64(x)
-	}
-	c.norm = math.Sqrt(n)
+	c.upright = uprightScore(d.Descriptor)
 	return c
 }
