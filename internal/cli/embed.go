@@ -53,8 +53,7 @@ func (c *embedCmd) Run(e *env) error {
 			return usageError{fmt.Errorf("--crops: %w", err)}
 		}
 	}
-	cfg := e.cfg
-	eng, err := native.Open(cfg)
+	eng, err := native.Open(e.cfg, func(o *engine.Options) { o.Crops = c.Crops != "" })
 	if err != nil {
 		return fmt.Errorf("embed: %w (run `facetriage models fetch`)", err)
 	}

@@ -148,9 +148,9 @@ func TestSweepFindsFacesAtEveryRotationOnce(t *testing.T) {
 	}
 	pic := &fakePicture{size: image.Pt(2000, 1500), faces: []fakeFace{
 		{box: image.Rect(100, 100, 400, 400), up: face.Vec{Y: -1}, desc: uprightDesc(0), flips: true},
-		{box: image.Rect(600, 200, 900, 500), up: face.Vec{X: -1}, desc: uprightDesc(1)},           // head to the left
+		{box: image.Rect(600, 200, 900, 500), up: face.Vec{X: -1}, desc: uprightDesc(1)},                // head to the left
 		{box: image.Rect(1000, 800, 1300, 1100), up: face.Vec{Y: 1}, desc: uprightDesc(2), flips: true}, // upside down
-		{box: image.Rect(1500, 100, 1800, 400), up: face.Vec{X: 1}, desc: uprightDesc(3)},          // head to the right
+		{box: image.Rect(1500, 100, 1800, 400), up: face.Vec{X: 1}, desc: uprightDesc(3)},               // head to the right
 	}}
 	e, rec := newFake(t, pic, Options{})
 	r, err := e.Embed(context.Background(), []byte("x"))
@@ -278,4 +278,40 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// A large photo whose faces are too small at the detection scale is swept
+// again at twice the scale.
+type smallFaceRecognizer struct {
+	fakeRecognizer
+	scales []float64
+}
+
+func (r *smallFaceRecognizer) Recognize(ctx context.Context, b []byte, det face.Detector) ([]face.Detection, error) {
+	var s viewSpec
+	_ = json.Unmarshal(b, &s)
+	r.scales = append(r.scales, s.Scale)
+	if s.Scale < 0.5 { // faces under 80 px: HOG sees nothing
+		return nil, nil
+	}
+	return r.fakeRecognizer.Recognize(ctx, b, det)
+}
+
+func TestZoomWhenNoFaceAtTheDetectionScale(t *testing.T) {
+	pic := &fakePicture{size: image.Pt(4096, 2048), faces: []fakeFace{
+		{box: image.Rect(1000, 1000, 1150, 1150), up: face.Vec{Y: -1}, desc: uprightDesc(0)},
+	}}
+	rec := &smallFaceRecognizer{fakeRecognizer: fakeRecognizer{pic: pic}}
+	dec := DecoderFunc(func([]byte, imgfile.Limits) (Picture, imgfile.Info, error) { return pic, imgfile.Info{}, nil })
+	e, _ := New(dec, rec, Options{})
+	r, err := e.Embed(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Faces) != 1 || len(rec.scales) != 8 || rec.scales[4] != 0.5 {
+		t.Fatalf("%d faces after sweeps at %v; want 1 face, 4 sweeps at 0.25 then 4 at 0.5", len(r.Faces), rec.scales)
+	}
+	if d := r.Faces[0].Box.Rect().Min.Sub(image.Pt(1000, 1000)); abs(d.X) > 2 || abs(d.Y) > 2 {
+		t.Errorf("box %v, want at (1000, 1000)", r.Faces[0].Box)
+	}
 }

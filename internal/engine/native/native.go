@@ -34,9 +34,13 @@ type Engine struct {
 // Close frees the recognizers. No Embed may be running.
 func (e *Engine) Close() { e.Pool.Close() }
 
-// Open loads the models named by cfg and returns a ready engine.
-func Open(cfg config.Config) (*Engine, error) {
+// Open loads the models named by cfg and returns a ready engine. Each
+// adjust function may change the engine options cfg gives.
+func Open(cfg config.Config, adjust ...func(*engine.Options)) (*Engine, error) {
 	opts := cfg.EngineOptions()
+	for _, f := range adjust {
+		f(&opts)
+	}
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
