@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/engine"
 )
 
@@ -23,6 +24,26 @@ type Config struct {
 	MaxSide   int    `name:"max-side" env:"FACETRIAGE_MAX_SIDE" help:"Longer side, in pixels, that large photos are scaled to for detection (default 1024)."`
 	MaxPixels int64  `name:"max-pixels" env:"FACETRIAGE_MAX_PIXELS" help:"Pixel budget per photo; larger images are refused (default 100000000)."`
 	Jitter    int    `name:"jitter" env:"FACETRIAGE_JITTER" help:"Average each descriptor over this many jittered copies (slower; default 0)."`
+
+	NATS             string   `name:"nats" env:"FACETRIAGE_NATS" help:"NATS URL of a JetStream cluster (scale-out mode); empty runs an embedded server in DATA."`
+	NATSPort         int      `name:"nats-port" env:"FACETRIAGE_NATS_PORT" help:"Loopback port of the embedded NATS server (default: any free port; see DATA/serve.json)."`
+	Qdrant           string   `name:"qdrant" env:"FACETRIAGE_QDRANT" help:"Qdrant gRPC address host:port (scale-out mode); empty uses the embedded index in DATA."`
+	QdrantCollection string   `name:"qdrant-collection" env:"FACETRIAGE_QDRANT_COLLECTION" default:"faces" help:"Qdrant collection."`
+	QdrantAPIKey     string   `name:"qdrant-api-key" env:"FACETRIAGE_QDRANT_API_KEY" help:"Qdrant API key."`
+	HTTP             string   `name:"http" env:"FACETRIAGE_HTTP" default:"127.0.0.1:8650" help:"Address of the HTTP API (health, readiness, metrics, search)."`
+	Replicas         int      `name:"replicas" env:"FACETRIAGE_REPLICAS" help:"Replicas of each JetStream stream and bucket (default 1; 3 on a cluster)."`
+	Patterns         []string `name:"pattern" env:"FACETRIAGE_PATTERNS" sep:"none" help:"File-name pattern (Go regexp with named groups number, photographer, date, branch); repeatable. Default: see README."`
+}
+
+// Embedded reports whether this is the embedded default mode (no NATS URL).
+func (c Config) Embedded() bool { return c.NATS == "" }
+
+// NamePatterns are the file-name patterns in use.
+func (c Config) NamePatterns() []string {
+	if len(c.Patterns) > 0 {
+		return c.Patterns
+	}
+	return archive.DefaultPatterns
 }
 
 // DataDirOrDefault is the data directory.

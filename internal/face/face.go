@@ -2,10 +2,15 @@ package face
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"math"
 )
+
+// ErrNoFace is the error of a photo in which no face was found. The
+// pipeline records such photos like failures, so operators can list them.
+var ErrNoFace = errors.New("no face found")
 
 // Dim is the length of a dlib face descriptor.
 const Dim = 128

@@ -1,0 +1,159 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/facetriage/facetriage/internal/archive"
+	"github.com/facetriage/facetriage/internal/bus"
+	"github.com/facetriage/facetriage/internal/engine"
+	"github.com/facetriage/facetriage/internal/engine/native"
+	"github.com/facetriage/facetriage/internal/imgfile"
+	"github.com/facetriage/facetriage/internal/pipeline"
+	"github.com/facetriage/facetriage/internal/vector"
+	"github.com/facetriage/facetriage/internal/vector/memstore"
+	"github.com/facetriage/facetriage/internal/vector/qdrant"
+	"github.com/facetriage/facetriage/models"
+	"github.com/facetriage/facetriage/workers/decode"
+	"github.com/facetriage/facetriage/workers/faces"
+	"github.com/facetriage/facetriage/workers/index"
+)
+
+// OpenStore opens the vector index: Qdrant when configured, otherwise the
+// embedded index, which only the owner of the data directory may open.
+func (rt *Runtime) OpenStore(ctx context.Context) (vector.Store, error) {
+	if rt.Cfg.Qdrant != "" {
+		s, err := qdrant.Open(ctx, qdrant.Config{Addr: rt.Cfg.Qdrant, Collection: rt.Cfg.QdrantCollection, APIKey: rt.Cfg.QdrantAPIKey})
+		if err != nil {
+			return nil, err
+		}
+		rt.OnClose(func() { s.Close() })
+		return s, nil
+	}
+	if !rt.Owner() {
+		return nil, errors.New("app: the embedded index belongs to the process that owns the data directory")
+	}
+	s, err := memstore.Open(rt.IndexDir())
+	if err != nil {
+		return nil, err
+	}
+	rt.OnClose(func() { s.Close() })
+	return s, nil
+}
+
+// OpenEngine loads the face engine.
+func (rt *Runtime) OpenEngine(adjust ...func(*engine.Options)) (*native.Engine, error) {
+	e, err := native.Open(rt.Cfg, adjust...)
+	if err != nil {
+		return nil, fmt.Errorf("%w (run `facetriage models fetch`)", err)
+	}
+	rt.OnClose(e.Close)
+	return e, nil
+}
+
+// ModelID names the embedding model: its file name and the first 12 hex
+// digits of the installed file's SHA-256, so that descriptors of the
+// official and of the converted model are never mixed unknowingly.
+func (rt *Runtime) ModelID() string {
+	const name = "dlib_face_recognition_resnet_model_v1"
+	in, err := models.ReadInstalled(rt.Cfg.ModelDirOrDefault())
+	if err == nil {
+		if e, ok := in.Lookup(name + ".dat"); ok && len(e.SHA256) >= 12 {
+			return name + "@" + e.SHA256[:12]
+		}
+	}
+	return name
+}
+
+// SyncIndex makes the vector index hold every face record: the records are
+// the source of truth, and an index that lost points (a new Qdrant, a
+// deleted DATA/index) is refilled from them. It returns the points added.
+func (rt *Runtime) SyncIndex(ctx context.Context, s vector.Store) (int, error) {
+	have, err := s.Count(ctx)
+	if err != nil {
+		return 0, err
+	}
+	want, err := rt.Catalog.CountFaces(ctx)
+	if err != nil || have >= want {
+		return 0, err
+	}
+	rt.Log.Info("rebuilding the vector index from the face records", "index", have, "records", want)
+	photos := map[string]archive.Photo{}
+	var batch []vector.Point
+	added := 0
+	flush := func() error {
+		err := s.Upsert(ctx, batch)
+		added += len(batch)
+		batch = batch[:0]
+		return err
+	}
+	err = rt.Catalog.Faces(ctx, func(f archive.FaceRecord) error {
+		p, ok := photos[f.Photo]
+		if !ok {
+			var err error
+			if p, err = rt.Catalog.Photo(ctx, f.Photo); err != nil {
+				return err
+			}
+			photos[f.Photo] = p
+		}
+		batch = append(batch, vector.Point{ID: vector.PointID(f.Photo, f.Index), Vector: f.Descriptor, Payload: index.PayloadOf(p, f)})
+		if len(batch) == 512 {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	return added, err
+}
+
+// Workers are the stages this process runs, with their instance counts.
+type Workers struct {
+	Decode, Faces, Index int
+}
+
+// RunWorkers runs the stages until ctx ends. The faces stage needs eng, the
+// index stage needs store.
+func (rt *Runtime) RunWorkers(ctx context.Context, w Workers, eng faces.Engine, store vector.Store) (wait func(), err error) {
+	names, err := archive.NewNameParser(rt.Cfg.NamePatterns())
+	if err != nil {
+		return nil, err
+	}
+	pub := bus.Publisher{JS: rt.JS}
+	metrics := pipeline.NewMetrics(rt.Registry)
+	var runners []*pipeline.Runner
+	add := func(n int, st pipeline.Stage) {
+		if n > 0 {
+			runners = append(runners, &pipeline.Runner{NC: rt.NC, JS: rt.JS, Stage: st, Failures: rt.Catalog,
+				Log: rt.Log, Metrics: metrics, Instances: n, AckWait: bus.AckWait(st.Name())})
+		}
+	}
+	lim := imgfile.Limits{MaxPixels: rt.Cfg.EngineOptions().MaxPixelsOrDefault(), MinSide: engine.MinImageSide}
+	add(w.Decode, &decode.Stage{Catalogue: rt.Catalog, Publisher: pub, Names: names, Limits: lim})
+	if w.Faces > 0 {
+		if eng == nil {
+			return nil, errors.New("app: the faces stage needs the face engine")
+		}
+		add(w.Faces, &faces.Stage{Engine: eng, Catalogue: rt.Catalog, Publisher: pub, Model: rt.ModelID()})
+	}
+	if w.Index > 0 {
+		if store == nil {
+			return nil, errors.New("app: the index stage needs a vector store")
+		}
+		add(w.Index, &index.Stage{Catalogue: rt.Catalog, Store: store})
+	}
+	var wg sync.WaitGroup
+	for _, r := range runners {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := r.Run(ctx); err != nil {
+				rt.Log.Error("stage stopped", "stage", r.Stage.Name(), "err", err)
+			}
+		}()
+	}
+	return wg.Wait, nil
+}

@@ -1,0 +1,200 @@
+package archive
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/facetriage/facetriage/internal/bus"
+)
+
+// ErrNotFound means there is no record under the key.
+var ErrNotFound = errors.New("archive: no such record")
+
+// Catalogue is the archive's records in JetStream.
+type Catalogue struct {
+	photos, faces, individuals, failures jetstream.KeyValue
+	crops                                jetstream.ObjectStore
+	now                                  func() time.Time
+}
+
+// Open binds to the buckets that bus.Topology.Ensure created.
+func Open(ctx context.Context, js jetstream.JetStream) (*Catalogue, error) {
+	c := &Catalogue{now: func() time.Time { return time.Now().UTC() }}
+	var err error
+	for _, b := range []struct {
+		kv   *jetstream.KeyValue
+		name string
+	}{{&c.photos, bus.BucketPhotos}, {&c.faces, bus.BucketFaces}, {&c.individuals, bus.BucketIndividuals}, {&c.failures, bus.BucketFailures}} {
+		if *b.kv, err = js.KeyValue(ctx, b.name); err != nil {
+			return nil, fmt.Errorf("archive: bucket %s: %w", b.name, err)
+		}
+	}
+	if c.crops, err = js.ObjectStore(ctx, bus.ObjectCrops); err != nil {
+		return nil, fmt.Errorf("archive: object store %s: %w", bus.ObjectCrops, err)
+	}
+	return c, nil
+}
+
+// Photo returns a photo's record.
+func (c *Catalogue) Photo(ctx context.Context, sha string) (Photo, error) {
+	var p Photo
+	e, err := c.photos.Get(ctx, sha)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return p, fmt.Errorf("%w: photo %s", ErrNotFound, sha)
+	}
+	if err != nil {
+		return p, fmt.Errorf("archive: photo %s: %w", sha, err)
+	}
+	return p, json.Unmarshal(e.Value(), &p)
+}
+
+// Reset sends a failed photo back to the start of the pipeline: its status
+// and error are cleared, the only way a status moves backwards. Its failure
+// records stay, as history.
+func (c *Catalogue) Reset(ctx context.Context, sha string) error {
+	_, err := c.update(ctx, sha, func(p *Photo) error {
+		p.Status, p.Error = "", ""
+		return nil
+	}, true)
+	return err
+}
+
+// Update changes a photo's record under optimistic concurrency: fn gets the
+// current record (or a new one with only SHA256 set) and edits it; when
+// another writer got there first, fn runs again on the newer record. A
+// record's status never moves backwards: fn's change of Status is ignored
+// if it would.
+func (c *Catalogue) Update(ctx context.Context, sha string, fn func(p *Photo) error) (Photo, error) {
+	return c.update(ctx, sha, fn, false)
+}
+
+func (c *Catalogue) update(ctx context.Context, sha string, fn func(p *Photo) error, backwards bool) (Photo, error) {
+	for attempt := 0; ; attempt++ {
+		var p Photo
+		var rev uint64
+		e, err := c.photos.Get(ctx, sha)
+		switch {
+		case errors.Is(err, jetstream.ErrKeyNotFound):
+			p = Photo{SHA256: sha, Catalogued: c.now()}
+		case err != nil:
+			return p, fmt.Errorf("archive: photo %s: %w", sha, err)
+		default:
+			rev = e.Revision()
+			if err := json.Unmarshal(e.Value(), &p); err != nil {
+				return p, fmt.Errorf("archive: photo %s: %w", sha, err)
+			}
+		}
+		before := p.Status
+		if err := fn(&p); err != nil {
+			return p, err
+		}
+		if !backwards && p.Status.rank() < before.rank() {
+			p.Status = before
+		}
+		p.Updated = c.now()
+		b, err := json.Marshal(p)
+		if err != nil {
+			return p, err
+		}
+		if rev == 0 {
+			_, err = c.photos.Create(ctx, sha, b)
+		} else {
+			_, err = c.photos.Update(ctx, sha, b, rev)
+		}
+		if err == nil {
+			return p, nil
+		}
+		if !isConflict(err) || attempt > 20 {
+			return p, fmt.Errorf("archive: photo %s: %w", sha, err)
+		}
+	}
+}
+
+func isConflict(err error) bool {
+	var apiErr *jetstream.APIError
+	return errors.Is(err, jetstream.ErrKeyExists) ||
+		(errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence)
+}
+
+// AddPath is an Update that records one more place the photo was found.
+func AddPath(p *Photo, path string) {
+	if path != "" && !slices.Contains(p.Paths, path) {
+		p.Paths = append(p.Paths, path)
+	}
+}
+
+// keyOf turns any string into a valid key.
+func keyOf(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:16])
+}
+
+// Photos calls fn with every photo record, in no particular order.
+func (c *Catalogue) Photos(ctx context.Context, fn func(Photo) error) error {
+	return each(ctx, c.photos, func(b []byte) error {
+		var p Photo
+		if err := json.Unmarshal(b, &p); err != nil {
+			return err
+		}
+		return fn(p)
+	})
+}
+
+// each calls fn with the value of every key of a bucket.
+func each(ctx context.Context, kv jetstream.KeyValue, fn func([]byte) error) error {
+	w, err := kv.WatchAll(ctx, jetstream.IgnoreDeletes())
+	if err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	defer w.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case e := <-w.Updates():
+			if e == nil {
+				return nil // the initial values are all delivered
+			}
+			if err := fn(e.Value()); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// Watch calls fn with every later change to a photo record, until ctx ends.
+func (c *Catalogue) Watch(ctx context.Context, fn func(Photo)) error {
+	w, err := c.photos.WatchAll(ctx, jetstream.IgnoreDeletes(), jetstream.UpdatesOnly())
+	if err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	go func() {
+		defer w.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case e, ok := <-w.Updates():
+				if !ok {
+					return
+				}
+				if e == nil {
+					continue
+				}
+				var p Photo
+				if json.Unmarshal(e.Value(), &p) == nil {
+					fn(p)
+				}
+			}
+		}
+	}()
+	return nil
+}

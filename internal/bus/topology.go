@@ -1,0 +1,130 @@
+package bus
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Stage names, which are also the durable consumer names.
+const (
+	StageDecode = "decode"
+	StageFaces  = "faces"
+	StageIndex  = "index"
+)
+
+// Stages in pipeline order.
+var Stages = []string{StageDecode, StageFaces, StageIndex}
+
+// StreamOf is the work-queue stream feeding a stage.
+func StreamOf(stage string) string { return "FT_" + upper(stage) }
+
+// SubjectOf is the subject a stage consumes.
+func SubjectOf(stage string) string { return "ft.work." + stage }
+
+func upper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'a' && c <= 'z' {
+			b[i] = c - 32
+		}
+	}
+	return string(b)
+}
+
+// Key-value buckets and the object store.
+const (
+	BucketPhotos      = "ft_photos"      // catalogue: one record per photo (SHA-256)
+	BucketFaces       = "ft_faces"       // face records: the source of truth of every index
+	BucketIndividuals = "ft_individuals" // individual → its photos
+	BucketFailures    = "ft_failures"    // photos a stage gave up on
+	ObjectCrops       = "ft_crops"       // aligned face crops, by photo and face
+)
+
+// Delivery policy. A transient error is retried after Backoff[delivery-1];
+// after MaxDeliver deliveries the photo is recorded as failed.
+const (
+	MaxDeliver = 5
+	// DuplicateWindow is how long a photo published twice is recognised by
+	// its Nats-Msg-Id; after it, the records' idempotence takes over.
+	DuplicateWindow = 10 * time.Minute
+	// StreamMaxBytes bounds the photos waiting in the decode and faces
+	// streams; publishing beyond it fails and ingest waits.
+	StreamMaxBytes = 2 << 30
+)
+
+// Backoff is the delay before each retry of a transient error.
+var Backoff = []time.Duration{2 * time.Second, 10 * time.Second, 30 * time.Second, 2 * time.Minute}
+
+// AckWait is how long a stage may hold a message without acknowledging or
+// reporting progress before JetStream redelivers it.
+func AckWait(stage string) time.Duration {
+	if stage == StageFaces {
+		return 2 * time.Minute // the CNN fallback can take tens of seconds
+	}
+	return 30 * time.Second
+}
+
+// Topology configures streams and consumers.
+type Topology struct {
+	// Replicas of every stream and bucket (1 embedded, 3 on a cluster).
+	Replicas int
+	// AckWait overrides AckWait per stage (tests use short waits).
+	AckWait map[string]time.Duration
+}
+
+func (t Topology) replicas() int { return max(1, t.Replicas) }
+
+func (t Topology) ackWait(stage string) time.Duration {
+	if d, ok := t.AckWait[stage]; ok {
+		return d
+	}
+	return AckWait(stage)
+}
+
+// Ensure creates or updates every stream, consumer, bucket and object store.
+// It is idempotent and safe to run from every process.
+func (t Topology) Ensure(ctx context.Context, js jetstream.JetStream) error {
+	for _, stage := range Stages {
+		sc := jetstream.StreamConfig{
+			Name:        StreamOf(stage),
+			Subjects:    []string{SubjectOf(stage)},
+			Retention:   jetstream.WorkQueuePolicy,
+			Storage:     jetstream.FileStorage,
+			Replicas:    t.replicas(),
+			Duplicates:  DuplicateWindow,
+			MaxMsgSize:  MaxPayload,
+			MaxBytes:    StreamMaxBytes,
+			Discard:     jetstream.DiscardNew,
+			Description: "facetriage " + stage + " work queue",
+		}
+		if _, err := js.CreateOrUpdateStream(ctx, sc); err != nil {
+			return fmt.Errorf("bus: stream %s: %w", sc.Name, err)
+		}
+		cc := jetstream.ConsumerConfig{
+			Durable:       stage,
+			AckPolicy:     jetstream.AckExplicitPolicy,
+			AckWait:       t.ackWait(stage),
+			MaxDeliver:    MaxDeliver,
+			MaxAckPending: 1000,
+			FilterSubject: SubjectOf(stage),
+			Description:   "facetriage " + stage + " workers",
+		}
+		if _, err := js.CreateOrUpdateConsumer(ctx, sc.Name, cc); err != nil {
+			return fmt.Errorf("bus: consumer %s: %w", stage, err)
+		}
+	}
+	for _, b := range []string{BucketPhotos, BucketFaces, BucketIndividuals, BucketFailures} {
+		kc := jetstream.KeyValueConfig{Bucket: b, History: 1, Storage: jetstream.FileStorage, Replicas: t.replicas()}
+		if _, err := js.CreateOrUpdateKeyValue(ctx, kc); err != nil {
+			return fmt.Errorf("bus: bucket %s: %w", b, err)
+		}
+	}
+	oc := jetstream.ObjectStoreConfig{Bucket: ObjectCrops, Storage: jetstream.FileStorage, Replicas: t.replicas()}
+	if _, err := js.CreateOrUpdateObjectStore(ctx, oc); err != nil {
+		return fmt.Errorf("bus: object store %s: %w", ObjectCrops, err)
+	}
+	return nil
+}

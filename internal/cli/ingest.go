@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/facetriage/facetriage/internal/app"
+	"github.com/facetriage/facetriage/internal/engine"
+	"github.com/facetriage/facetriage/internal/ingest"
+)
+
+type ingestCmd struct {
+	Source      string   `name:"source" help:"Name of the collection these photos belong to (e.g. caesar); used to group individuals and to filter."`
+	RetryFailed bool     `name:"retry-failed" help:"Send photos that failed before through the pipeline again."`
+	NoProgress  bool     `name:"no-progress" help:"No progress bar."`
+	Paths       []string `arg:"" name:"path" type:"path" help:"Photos, folders, zip or tar archives."`
+}
+
+// Run publishes the photos and waits until each is indexed or failed. With
+// a serve running on DATA, its workers do the work; otherwise this process
+// runs the whole pipeline for the duration.
+func (c *ingestCmd) Run(e *env) error {
+	rt, err := app.Connect(e.ctx, e.cfg, e.log, app.OwnOrAttach)
+	if err != nil {
+		return err
+	}
+	defer rt.Close()
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	wait := func() {}
+	if rt.Owner() {
+		store, err := rt.OpenStore(ctx)
+		if err != nil {
+			return err
+		}
+		eng, err := rt.OpenEngine(func(o *engine.Options) { o.Crops = true })
+		if err != nil {
+			return err
+		}
+		if wait, err = rt.RunWorkers(ctx, app.Workers{Decode: 2, Faces: eng.Pool.Size(), Index: 1}, eng, store); err != nil {
+			return err
+		}
+		e.log.Debug("no serve running: this process runs the pipeline", "data", e.cfg.DataDirOrDefault())
+	} else if rt.Attached != nil {
+		e.log.Debug("attached to the running serve", "pid", rt.Attached.PID)
+	}
+	opts := ingest.Options{Paths: c.Paths, Source: c.Source, Patterns: e.cfg.Patterns, RetryFailed: c.RetryFailed, Log: e.log}
+	if !c.NoProgress {
+		opts.Progress = e.stderr
+	}
+	in := &ingest.Ingester{Publisher: rt.Publisher(), Catalogue: rt.Catalog}
+	sum, err := in.Run(ctx, opts)
+	cancel()
+	wait()
+	fmt.Fprintln(e.stdout, sum.String())
+	return err
+}

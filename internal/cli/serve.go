@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/facetriage/facetriage/internal/api"
+	"github.com/facetriage/facetriage/internal/app"
+	"github.com/facetriage/facetriage/internal/engine"
+	"github.com/facetriage/facetriage/internal/ingest"
+	"github.com/facetriage/facetriage/internal/search"
+)
+
+type serveCmd struct {
+	Ingest []string `name:"ingest" type:"path" help:"After starting, ingest these photos, folders or archives (as 'facetriage ingest' would)."`
+	Source string   `name:"source" help:"Source name for --ingest."`
+}
+
+func (c *serveCmd) Run(e *env) error {
+	rt, err := app.Connect(e.ctx, e.cfg, e.log, app.Own)
+	if err != nil {
+		return err
+	}
+	defer rt.Close()
+	store, err := rt.OpenStore(e.ctx)
+	if err != nil {
+		return err
+	}
+	if n, err := rt.SyncIndex(e.ctx, store); err != nil {
+		return fmt.Errorf("serve: rebuilding the index: %w", err)
+	} else if n > 0 {
+		e.log.Info("index rebuilt from the face records", "faces", n)
+	}
+	eng, err := rt.OpenEngine(func(o *engine.Options) { o.Crops = true })
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	wait := func() {}
+	if rt.Owner() {
+		if wait, err = rt.RunWorkers(ctx, app.Workers{Decode: 2, Faces: eng.Pool.Size(), Index: 1}, eng, store); err != nil {
+			return err
+		}
+	}
+	srv := &api.Server{
+		Searcher: &search.Searcher{Engine: eng, Store: store, Catalogue: rt.Catalog},
+		Registry: rt.Registry, Log: e.log,
+		Ready: func(ctx context.Context) error {
+			if !rt.NC.IsConnected() {
+				return errors.New("not connected to NATS")
+			}
+			_, err := store.Count(ctx)
+			return err
+		},
+	}
+	httpSrv, addr, err := listen(e, srv.Handler())
+	if err != nil {
+		return err
+	}
+	if rt.Owner() {
+		if err := app.WriteServeInfo(e.cfg.DataDirOrDefault(), app.ServeInfo{NATS: rt.Embedded.URL(), HTTP: "http://" + addr, PID: os.Getpid()}); err != nil {
+			return err
+		}
+		defer app.RemoveServeInfo(e.cfg.DataDirOrDefault())
+	}
+	e.log.Info("serving", "http", "http://"+addr, "data", e.cfg.DataDirOrDefault(), "embedded", rt.Owner())
+	if len(c.Ingest) > 0 {
+		go func() {
+			in := &ingest.Ingester{Publisher: rt.Publisher(), Catalogue: rt.Catalog}
+			sum, err := in.Run(ctx, ingest.Options{Paths: c.Ingest, Source: c.Source, Patterns: e.cfg.Patterns, Log: e.log})
+			if err != nil {
+				e.log.Error("ingest failed", "err", err)
+				return
+			}
+			e.log.Info("ingest done", "summary", sum.String())
+		}()
+	} else {
+		fmt.Fprintf(e.stderr, "facetriage is serving on http://%s\nto ingest photos: facetriage ingest --data %s [--source NAME] PATH...\n", addr, e.cfg.DataDirOrDefault())
+	}
+	<-ctx.Done()
+	shut, cancelShut := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancelShut()
+	_ = httpSrv.Shutdown(shut)
+	cancel()
+	wait()
+	return nil
+}
+
+// listen starts the HTTP server on cfg.HTTP and returns its address.
+func listen(e *env, h http.Handler) (*http.Server, string, error) {
+	ln, err := net.Listen("tcp", e.cfg.HTTP)
+	if err != nil {
+		return nil, "", fmt.Errorf("http: %w", err)
+	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
+		e.log.Warn("the HTTP API listens beyond loopback and has no authentication yet; keep it on a private network", "addr", ln.Addr().String())
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			e.log.Error("http server stopped", "err", err)
+		}
+	}()
+	return srv, ln.Addr().String(), nil
+}

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"fmt"
+	"sort"
+	"text/tabwriter"
+	"time"
+
+	"github.com/facetriage/facetriage/internal/app"
+	"github.com/facetriage/facetriage/internal/archive"
+	"github.com/facetriage/facetriage/internal/bus"
+)
+
+type statusCmd struct {
+	Failures int `name:"failures" default:"50" help:"List at most this many failures (0: all)."`
+}
+
+func (c *statusCmd) Run(e *env) error {
+	rt, err := app.Connect(e.ctx, e.cfg, e.log, app.OwnOrAttach)
+	if err != nil {
+		return err
+	}
+	defer rt.Close()
+	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "STAGE\tWAITING\tIN PROGRESS\tREDELIVERED")
+	for _, stage := range bus.Stages {
+		cons, err := rt.JS.Consumer(e.ctx, bus.StreamOf(stage), stage)
+		if err != nil {
+			return err
+		}
+		ci, err := cons.Info(e.ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", stage, ci.NumPending, ci.NumAckPending, ci.NumRedelivered)
+	}
+	tw.Flush()
+	counts := map[archive.Status]int{}
+	photos := 0
+	if err := rt.Catalog.Photos(e.ctx, func(p archive.Photo) error {
+		counts[p.Status]++
+		photos++
+		return nil
+	}); err != nil {
+		return err
+	}
+	faces, err := rt.Catalog.CountFaces(e.ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\nphotos: %d catalogued, %d indexed, %d without a face, %d failed, %d in the pipeline; faces: %d\n",
+		photos, counts[archive.StatusIndexed], counts[archive.StatusNoFace], counts[archive.StatusFailed],
+		counts[archive.StatusDecoded]+counts[archive.StatusEmbedded]+counts[""], faces)
+	fails, err := rt.Catalog.Failures(e.ctx)
+	if err != nil {
+		return err
+	}
+	if len(fails) == 0 {
+		fmt.Fprintln(e.stdout, "failures: none")
+		return nil
+	}
+	sort.SliceStable(fails, func(i, j int) bool { return fails[i].Stage < fails[j].Stage })
+	fmt.Fprintf(e.stdout, "failures: %d\n", len(fails))
+	tw = tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "WHEN\tSTAGE\tKIND\tERROR KIND\tPATH\tSHA-256\tERROR")
+	for i, f := range fails {
+		if c.Failures > 0 && i == c.Failures {
+			fmt.Fprintf(tw, "…\t%d more (--failures 0 lists all)\n", len(fails)-i)
+			break
+		}
+		when := time.Unix(f.TimeUnix, 0).UTC().Format(time.RFC3339)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", when, f.Stage, f.Kind, f.ErrorKind, f.Path, f.Sha256, f.Error)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,294 @@
+// Package ingest is the batch job that brings a cache of photos into the
+// archive: it walks folders, zip and tar archives, hashes each photo,
+// publishes it to the decode stage, and waits until every photo is indexed
+// or has failed, with a progress bar and a summary.
+//
+// It is safe to interrupt and run again: photos already through the
+// pipeline are skipped, photos in flight are recognised by their message id
+// or by their records, and every effect downstream is idempotent.
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/facetriage/facetriage/internal/archive"
+	"github.com/facetriage/facetriage/internal/bus"
+	"github.com/facetriage/facetriage/internal/pipeline"
+	"github.com/facetriage/facetriage/proto/facetriagepb"
+)
+
+// Publisher sends a PhotoJob (bus.Publisher).
+type Publisher interface {
+	Publish(ctx context.Context, stage string, m proto.Message, id string) error
+}
+
+// Catalogue is what ingest needs of archive.Catalogue.
+type Catalogue interface {
+	Photo(ctx context.Context, sha string) (archive.Photo, error)
+	Reset(ctx context.Context, sha string) error
+	Watch(ctx context.Context, fn func(archive.Photo)) error
+	RecordFailure(ctx context.Context, f *facetriagepb.Failure) error
+}
+
+// Options describe one ingest run.
+type Options struct {
+	Paths []string
+	// Source names the collection (e.g. "caesar").
+	Source string
+	// Patterns are file-name patterns for the decode stage; nil uses its own.
+	Patterns []string
+	// Window bounds the photos published but not yet through (default 256).
+	Window int
+	// RetryFailed publishes photos that failed before again.
+	RetryFailed bool
+	// Progress receives the progress bar; nil shows none.
+	Progress io.Writer
+	Log      *slog.Logger
+}
+
+// Summary is what a run did.
+type Summary struct {
+	Seen       int // photos found
+	Skipped    int // through the pipeline before this run (indexed, no face or failed)
+	Published  int
+	Indexed    int // indexed in this run
+	Faces      int // faces indexed in this run
+	NoFace     int
+	Failed     int // a stage gave up (see `facetriage status`)
+	Unreadable int // could not be read or is too large to carry
+	Elapsed    time.Duration
+}
+
+// Ingester runs ingest.
+type Ingester struct {
+	Publisher Publisher
+	Catalogue Catalogue
+}
+
+type tracker struct {
+	mu      sync.Mutex
+	pending map[string]bool
+	window  chan struct{}
+	sum     Summary
+	changed chan struct{}
+	bar     *bar
+}
+
+func (t *tracker) done(p archive.Photo) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.pending[p.SHA256] || !p.Status.Done() {
+		return
+	}
+	delete(t.pending, p.SHA256)
+	<-t.window
+	switch p.Status {
+	case archive.StatusIndexed:
+		t.sum.Indexed++
+		t.sum.Faces += p.Faces
+	case archive.StatusNoFace:
+		t.sum.NoFace++
+	default:
+		t.sum.Failed++
+	}
+	t.bar.update(t.sum)
+	select {
+	case t.changed <- struct{}{}:
+	default:
+	}
+}
+
+// Run ingests opts.Paths and returns when every photo published is through
+// the pipeline, or ctx ends.
+func (in *Ingester) Run(ctx context.Context, opts Options) (Summary, error) {
+	start := time.Now()
+	if opts.Window <= 0 {
+		opts.Window = 256
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	batch := time.Now().UTC().Format("20060102T150405Z")
+	t := &tracker{pending: map[string]bool{}, window: make(chan struct{}, opts.Window), changed: make(chan struct{}, 1)}
+	t.bar = newBar(opts.Progress, countPhotos(opts.Paths))
+	defer t.bar.finish()
+	wctx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	if err := in.Catalogue.Watch(wctx, t.done); err != nil {
+		return t.sum, err
+	}
+	err := archive.Walk(ctx, opts.Paths, bus.MaxPhotoBytes, func(it archive.Item) error {
+		return in.one(ctx, opts, batch, t, it)
+	})
+	if err == nil {
+		err = in.wait(ctx, t)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.sum.Elapsed = time.Since(start)
+	return t.sum, err
+}
+
+func (in *Ingester) one(ctx context.Context, opts Options, batch string, t *tracker, it archive.Item) error {
+	t.mu.Lock()
+	t.sum.Seen++
+	t.bar.seen(t.sum.Seen)
+	t.mu.Unlock()
+	if it.Err != nil {
+		return in.unreadable(ctx, t, batch, it.Path, it.Err, opts.Log)
+	}
+	sum := sha256.Sum256(it.Data)
+	sha := hex.EncodeToString(sum[:])
+	rec, err := in.Catalogue.Photo(ctx, sha)
+	switch {
+	case errors.Is(err, archive.ErrNotFound):
+	case err != nil:
+		return err
+	case rec.Status.Done() && !(opts.RetryFailed && rec.Status == archive.StatusFailed):
+		if containsPath(rec.Paths, it.Path) {
+			t.mu.Lock()
+			t.sum.Skipped++
+			t.bar.update(t.sum)
+			t.mu.Unlock()
+			return nil
+		}
+	case opts.RetryFailed && rec.Status == archive.StatusFailed:
+		if err := in.Catalogue.Reset(ctx, sha); err != nil {
+			return err
+		}
+	}
+	t.mu.Lock()
+	already := t.pending[sha] // the same bytes twice in this run
+	t.mu.Unlock()
+	if !already {
+		select {
+		case t.window <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		t.mu.Lock()
+		t.pending[sha] = true
+		t.mu.Unlock()
+	}
+	job := &facetriagepb.PhotoJob{Sha256: sha, Path: it.Path, Source: opts.Source, Data: it.Data,
+		Batch: batch, NamePatterns: opts.Patterns}
+	if !it.MTime.IsZero() {
+		job.MtimeUnix = it.MTime.Unix()
+	}
+	// The id covers the path too: the same bytes at a second path must
+	// reach the catalogue, while the same photo published twice must not.
+	if err := in.publish(ctx, job, msgID(sha, it.Path)); err != nil {
+		return err
+	}
+	t.mu.Lock()
+	t.sum.Published++
+	t.mu.Unlock()
+	// It may have finished before it was marked pending (a known photo at
+	// a new path); look once.
+	if p, err := in.Catalogue.Photo(ctx, sha); err == nil && p.Status.Done() && containsPath(p.Paths, it.Path) {
+		t.done(p)
+	}
+	return nil
+}
+
+func msgID(sha, path string) string {
+	h := sha256.Sum256([]byte(path))
+	return sha + "-" + hex.EncodeToString(h[:8])
+}
+
+// publish retries while the work queue is full or the server busy.
+func (in *Ingester) publish(ctx context.Context, job *facetriagepb.PhotoJob, id string) error {
+	delay := 100 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		err := in.Publisher.Publish(ctx, bus.StageDecode, job, id)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		if attempt == 60 {
+			return fmt.Errorf("ingest: %s: %w", job.Path, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 5*time.Second)
+	}
+}
+
+func (in *Ingester) unreadable(ctx context.Context, t *tracker, batch, path string, cause error, log *slog.Logger) error {
+	log.Warn("cannot ingest", "path", path, "err", cause)
+	f := &facetriagepb.Failure{Path: path, Stage: "ingest", Error: cause.Error(), Kind: "permanent",
+		ErrorKind: pipeline.ErrorKind(cause), TimeUnix: time.Now().Unix(), Batch: batch}
+	if f.ErrorKind == "" {
+		f.ErrorKind = "io"
+	}
+	if err := in.Catalogue.RecordFailure(ctx, f); err != nil {
+		return err
+	}
+	t.mu.Lock()
+	t.sum.Unreadable++
+	t.bar.update(t.sum)
+	t.mu.Unlock()
+	return nil
+}
+
+// wait returns when no photo is pending. It also polls the records now and
+// then, in case a change notification was missed (a reconnect).
+func (in *Ingester) wait(ctx context.Context, t *tracker) error {
+	poll := time.NewTicker(5 * time.Second)
+	defer poll.Stop()
+	for {
+		t.mu.Lock()
+		var left []string
+		for sha := range t.pending {
+			left = append(left, sha)
+		}
+		t.mu.Unlock()
+		if len(left) == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("ingest interrupted with %d photos in flight (run it again to resume): %w", len(left), ctx.Err())
+		case <-t.changed:
+		case <-poll.C:
+			for _, sha := range left {
+				if p, err := in.Catalogue.Photo(ctx, sha); err == nil {
+					t.done(p)
+				}
+			}
+		}
+	}
+}
+
+func containsPath(paths []string, p string) bool {
+	for _, x := range paths {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+// String is the summary a person reads.
+func (s Summary) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d photos found: %d indexed now (%d faces), %d done before, %d without a face, %d failed, %d unreadable; %s",
+		s.Seen, s.Indexed, s.Faces, s.Skipped, s.NoFace, s.Failed, s.Unreadable, s.Elapsed.Round(time.Second))
+	if s.Failed+s.Unreadable+s.NoFace > 0 {
+		b.WriteString("\n`facetriage status` lists the photos that failed or had no face.")
+	}
+	return b.String()
+}

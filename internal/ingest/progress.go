@@ -1,0 +1,85 @@
+package ingest
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/facetriage/facetriage/internal/archive"
+	"github.com/facetriage/facetriage/internal/imgfile"
+)
+
+// bar shows photos through the pipeline out of photos found, with faces,
+// failures, rate and ETA.
+type bar struct {
+	pb    *progressbar.ProgressBar
+	total int
+}
+
+func newBar(w io.Writer, total int) *bar {
+	if w == nil {
+		return &bar{}
+	}
+	pb := progressbar.NewOptions(max(total, 1),
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription("ingest"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("photos"),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetWidth(24),
+		progressbar.OptionThrottle(200_000_000),
+		progressbar.OptionShowDescriptionAtLineEnd(),
+	)
+	return &bar{pb: pb, total: total}
+}
+
+// seen grows the total when the walk finds more than counted (tar archives
+// are not counted ahead).
+func (b *bar) seen(n int) {
+	if b.pb != nil && n > b.total {
+		b.total = n
+		b.pb.ChangeMax(n)
+	}
+}
+
+func (b *bar) update(s Summary) {
+	if b.pb == nil {
+		return
+	}
+	b.pb.Describe(fmt.Sprintf("faces %d · no face %d · failed %d", s.Faces, s.NoFace, s.Failed+s.Unreadable))
+	_ = b.pb.Set(s.Indexed + s.Skipped + s.NoFace + s.Failed + s.Unreadable)
+}
+
+func (b *bar) finish() {
+	if b.pb != nil {
+		_ = b.pb.Finish()
+		fmt.Fprintln(os.Stderr)
+	}
+}
+
+// countPhotos counts photos in folders and zip archives without reading
+// them; tar archives are counted as they are read.
+func countPhotos(paths []string) int {
+	n := 0
+	for _, p := range paths {
+		_ = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
+			if err != nil || !d.Type().IsRegular() {
+				return nil
+			}
+			switch {
+			case strings.HasSuffix(strings.ToLower(path), ".zip"):
+				n += countZip(path)
+			case archive.IsArchiveName(path):
+			case path == p || imgfile.IsPhotoName(d.Name()):
+				n++
+			}
+			return nil
+		})
+	}
+	return n
+}

@@ -1,0 +1,281 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/facetriage/facetriage/internal/bus"
+	"github.com/facetriage/facetriage/proto/facetriagepb"
+)
+
+// Runner runs a stage on its work queue with several instances.
+type Runner struct {
+	NC       *nats.Conn
+	JS       jetstream.JetStream
+	Stage    Stage
+	Failures FailureSink
+	Log      *slog.Logger
+	Metrics  *Metrics
+	// Instances is the number of concurrent consumers (default 1).
+	Instances int
+	// Batch is the largest batch a BatchStage receives (default 64).
+	Batch int
+	// AckWait must match the consumer's (bus.Topology); progress is
+	// reported every third of it.
+	AckWait time.Duration
+	// MaxWork stops progress reports for a message held longer, so that a
+	// hung stage's message goes to another worker (default 10 × AckWait).
+	MaxWork time.Duration
+	// Backoff is the delay before each retry (default bus.Backoff).
+	Backoff []time.Duration
+}
+
+// Run consumes until ctx is cancelled, then waits for the work in hand.
+func (r *Runner) Run(ctx context.Context) error {
+	name := r.Stage.Name()
+	cons, err := r.JS.Consumer(ctx, bus.StreamOf(name), name)
+	if err != nil {
+		return fmt.Errorf("pipeline: %s consumer: %w", name, err)
+	}
+	if r.Metrics == nil {
+		r.Metrics = NewMetrics(nil)
+	}
+	unwatch, err := r.WatchMaxDeliveries(ctx)
+	if err != nil {
+		return err
+	}
+	defer unwatch()
+	var wg sync.WaitGroup
+	for i := 0; i < max(1, r.Instances); i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.loop(ctx, cons)
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+func (r *Runner) loop(ctx context.Context, cons jetstream.Consumer) {
+	batch := 1
+	bs, isBatch := r.Stage.(BatchStage)
+	if isBatch {
+		batch = max(1, r.Batch)
+		if r.Batch == 0 {
+			batch = 64
+		}
+	}
+	for ctx.Err() == nil {
+		msgs, err := cons.Fetch(batch, jetstream.FetchMaxWait(time.Second))
+		if err != nil {
+			if ctx.Err() == nil {
+				r.Log.Warn("fetch failed", "stage", r.Stage.Name(), "err", err)
+				sleep(ctx, time.Second)
+			}
+			continue
+		}
+		var got []jetstream.Msg
+		for m := range msgs.Messages() {
+			got = append(got, m)
+		}
+		if len(got) == 0 {
+			continue
+		}
+		if isBatch {
+			r.handleBatch(ctx, bs, got)
+		} else {
+			for _, m := range got {
+				r.handle(ctx, m)
+			}
+		}
+	}
+}
+
+func toMsg(m jetstream.Msg) Msg {
+	out := Msg{Data: m.Data(), Delivery: 1}
+	if md, err := m.Metadata(); err == nil {
+		out.Delivery, out.Seq = md.NumDelivered, md.Sequence.Stream
+	}
+	return out
+}
+
+func (r *Runner) handle(ctx context.Context, m jetstream.Msg) {
+	msg := toMsg(m)
+	stop := r.keepAlive(m)
+	start := time.Now()
+	err := r.Stage.Process(ctx, msg)
+	stop()
+	took := time.Since(start)
+	r.Metrics.Seconds.WithLabelValues(r.Stage.Name()).Observe(took.Seconds())
+	r.settle(ctx, m, msg, err, took)
+}
+
+func (r *Runner) handleBatch(ctx context.Context, bs BatchStage, ms []jetstream.Msg) {
+	msgs := make([]Msg, len(ms))
+	for i, m := range ms {
+		msgs[i] = toMsg(m)
+	}
+	stops := make([]func(), len(ms))
+	for i, m := range ms {
+		stops[i] = r.keepAlive(m)
+	}
+	start := time.Now()
+	errs := bs.ProcessBatch(ctx, msgs)
+	for _, stop := range stops {
+		stop()
+	}
+	took := time.Since(start)
+	r.Metrics.Seconds.WithLabelValues(r.Stage.Name()).Observe(took.Seconds())
+	for i, m := range ms {
+		var err error
+		if errs != nil {
+			err = errs[i]
+		}
+		r.settle(ctx, m, msgs[i], err, took)
+	}
+}
+
+// keepAlive reports progress every third of the AckWait until stopped, or
+// until MaxWork has passed.
+func (r *Runner) keepAlive(m jetstream.Msg) (stop func()) {
+	wait := r.AckWait
+	if wait <= 0 {
+		wait = bus.AckWait(r.Stage.Name())
+	}
+	limit := r.MaxWork
+	if limit <= 0 {
+		limit = 10 * wait
+	}
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(wait / 3)
+		defer t.Stop()
+		give := time.After(limit)
+		for {
+			select {
+			case <-done:
+				return
+			case <-give:
+				r.Log.Warn("stage holds a message too long; letting it go to another worker", "stage", r.Stage.Name(), "after", limit)
+				return
+			case <-t.C:
+				_ = m.InProgress()
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// settle acknowledges a message as its error decides.
+func (r *Runner) settle(ctx context.Context, m jetstream.Msg, msg Msg, err error, took time.Duration) {
+	stage := r.Stage.Name()
+	log := r.Log.With("stage", stage, "subject", m.Subject(), "delivery", msg.Delivery, "took", took)
+	outcome := "ack"
+	switch {
+	case err == nil:
+		if aerr := m.Ack(); aerr != nil {
+			log.Warn("ack failed; the message will be redelivered", "err", aerr)
+		}
+	case ctx.Err() != nil:
+		outcome = "shutdown"
+		_ = m.Nak() // someone else takes it now
+	case IsPermanent(err):
+		outcome = "failed"
+		r.fail(ctx, m, msg, err, "permanent", log)
+	case msg.Delivery >= bus.MaxDeliver:
+		outcome = "failed"
+		r.fail(ctx, m, msg, err, "transient", log)
+	default:
+		outcome = "retry"
+		backoff := r.Backoff
+		if len(backoff) == 0 {
+			backoff = bus.Backoff
+		}
+		delay := backoff[min(int(msg.Delivery), len(backoff))-1]
+		log.Warn("transient error; retrying", "err", err, "in", delay)
+		_ = m.NakWithDelay(delay)
+	}
+	r.Metrics.Messages.WithLabelValues(stage, outcome).Inc()
+}
+
+// fail records the failure, then terminates the message. If the record
+// cannot be written, the message is retried instead: it is never dropped
+// unrecorded.
+func (r *Runner) fail(ctx context.Context, m jetstream.Msg, msg Msg, err error, kind string, log *slog.Logger) {
+	f := r.failure(msg.Data, err, kind, msg.Delivery)
+	if rerr := r.Failures.RecordFailure(ctx, f); rerr != nil {
+		log.Error("cannot record failure; retrying the message", "err", rerr, "cause", err)
+		_ = m.NakWithDelay(time.Second)
+		return
+	}
+	log.Warn("gave up on photo", "sha256", f.Sha256, "path", f.Path, "kind", kind, "err", err)
+	_ = m.Term()
+}
+
+func (r *Runner) failure(data []byte, err error, kind string, deliveries uint64) *facetriagepb.Failure {
+	s := r.Stage.Identify(data)
+	return &facetriagepb.Failure{
+		Sha256: s.SHA256, Path: s.Path, Batch: s.Batch, Stage: r.Stage.Name(),
+		Error: err.Error(), Kind: kind, ErrorKind: ErrorKind(err),
+		Deliveries: deliveries, TimeUnix: time.Now().Unix(),
+	}
+}
+
+// maxDeliveriesAdvisory is the part of JetStream's advisory we read.
+type maxDeliveriesAdvisory struct {
+	Stream     string `json:"stream"`
+	Consumer   string `json:"consumer"`
+	StreamSeq  uint64 `json:"stream_seq"`
+	Deliveries uint64 `json:"deliveries"`
+}
+
+// WatchMaxDeliveries records messages whose every delivery timed out (a
+// worker died each time), which no stage saw fail, and removes them from
+// the work queue. One instance per stage handles each advisory. Run calls
+// it; stop ends the watch.
+func (r *Runner) WatchMaxDeliveries(ctx context.Context) (stop func(), err error) {
+	name := r.Stage.Name()
+	stream := bus.StreamOf(name)
+	subj := "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES." + stream + "." + name
+	sub, err := r.NC.QueueSubscribe(subj, "ft-advisory-"+name, func(am *nats.Msg) {
+		var a maxDeliveriesAdvisory
+		if err := json.Unmarshal(am.Data, &a); err != nil {
+			return
+		}
+		s, err := r.JS.Stream(ctx, stream)
+		if err != nil {
+			return
+		}
+		raw, err := s.GetMsg(ctx, a.StreamSeq)
+		if err != nil {
+			return // already acknowledged or removed
+		}
+		f := r.failure(raw.Data, errors.New("every delivery timed out: the worker died or hung"), "max_deliveries", a.Deliveries)
+		if err := r.Failures.RecordFailure(ctx, f); err != nil {
+			r.Log.Error("cannot record failure", "stage", name, "sha256", f.Sha256, "err", err)
+			return
+		}
+		_ = s.DeleteMsg(ctx, a.StreamSeq)
+		r.Log.Warn("gave up on photo", "stage", name, "sha256", f.Sha256, "kind", f.Kind)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: advisory subscription: %w", err)
+	}
+	return func() { _ = sub.Unsubscribe() }, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}

@@ -1,0 +1,179 @@
+package workers_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/facetriage/facetriage/internal/archive"
+	"github.com/facetriage/facetriage/internal/bus"
+	"github.com/facetriage/facetriage/internal/bus/bustest"
+	"github.com/facetriage/facetriage/internal/engine/facetest"
+	"github.com/facetriage/facetriage/internal/imgfile"
+	"github.com/facetriage/facetriage/internal/ingest"
+	"github.com/facetriage/facetriage/internal/pipeline"
+	"github.com/facetriage/facetriage/internal/search"
+	"github.com/facetriage/facetriage/internal/vector"
+	"github.com/facetriage/facetriage/internal/vector/memstore"
+	"github.com/facetriage/facetriage/workers/decode"
+	"github.com/facetriage/facetriage/workers/faces"
+	"github.com/facetriage/facetriage/workers/index"
+)
+
+// rig is the whole pipeline on a real embedded JetStream, with the fake
+// face engine (facetest) and the in-memory index.
+type rig struct {
+	srv   *bustest.Server
+	cat   *archive.Catalogue
+	store *memstore.Store
+	stop  func()
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	srv := bustest.Start(t, bus.Topology{})
+	ctx := context.Background()
+	cat, err := archive.Open(ctx, srv.JS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := memstore.New()
+	names, _ := archive.NewNameParser(archive.DefaultPatterns)
+	pub := bus.Publisher{JS: srv.JS}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	rctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	for _, st := range []pipeline.Stage{
+		&decode.Stage{Catalogue: cat, Publisher: pub, Names: names, Limits: imgfile.Limits{MaxPixels: 1e8, MinSide: 20}},
+		&faces.Stage{Engine: facetest.Engine{}, Catalogue: cat, Publisher: pub, Model: "fake@test"},
+		&index.Stage{Catalogue: cat, Store: store},
+	} {
+		r := &pipeline.Runner{NC: srv.NC, JS: srv.JS, Stage: st, Failures: cat, Log: log, Instances: 2,
+			Backoff: []time.Duration{10 * time.Millisecond}}
+		wg.Add(1)
+		go func() { defer wg.Done(); r.Run(rctx) }()
+	}
+	r := &rig{srv: srv, cat: cat, store: store, stop: func() { cancel(); wg.Wait() }}
+	t.Cleanup(r.stop)
+	return r
+}
+
+func (r *rig) ingest(t *testing.T, opts ingest.Options) ingest.Summary {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	in := &ingest.Ingester{Publisher: bus.Publisher{JS: r.srv.JS}, Catalogue: r.cat}
+	sum, err := in.Run(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
+}
+
+func write(t *testing.T, path string, data []byte) {
+	t.Helper()
+	os.MkdirAll(filepath.Dir(path), 0o755)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPipelineWithTheFakeEngine(t *testing.T) {
+	r := newRig(t)
+	dir := t.TempDir()
+	// Ten people, three photos each; person 5's photos carry a detainee
+	// number, so they form one individual.
+	for p := 1; p <= 10; p++ {
+		for v := 0; v < 3; v++ {
+			name := fmt.Sprintf("p%02d_v%d.png", p, v)
+			if p == 5 {
+				name = fmt.Sprintf("215_4321_Ahmad_2013-05-1%d.png", v)
+			}
+			write(t, filepath.Join(dir, name), facetest.Photo(facetest.Spec{Person: uint8(p), Variant: uint8(v)}))
+		}
+	}
+	write(t, filepath.Join(dir, "group.png"), facetest.Photo(facetest.Spec{Person: 100, Faces: 3}))
+	write(t, filepath.Join(dir, "empty-room.png"), facetest.Photo(facetest.Spec{Person: 200, Kind: facetest.NoFace}))
+	write(t, filepath.Join(dir, "flaky.png"), facetest.Photo(facetest.Spec{Person: 201, Kind: facetest.Flaky}))
+	write(t, filepath.Join(dir, "notes.jpg"), []byte("not a photo"))
+	write(t, filepath.Join(dir, "copy", "p01_v0.png"), facetest.Photo(facetest.Spec{Person: 1, Variant: 0}))
+
+	sum := r.ingest(t, ingest.Options{Paths: []string{dir}, Source: "caesar"})
+	t.Logf("first ingest: %+v", sum)
+	if sum.Seen != 35 || sum.Indexed != 31 || sum.Faces != 33 || sum.NoFace != 1 || sum.Failed != 2 {
+		t.Fatalf("summary %+v; want 35 seen, 31 indexed (the copy counts once), 33 faces, 1 without a face, 2 failed", sum)
+	}
+	ctx := context.Background()
+	if n, _ := r.store.Count(ctx); n != 33 {
+		t.Fatalf("index holds %d faces, want 33", n)
+	}
+	if n, _ := r.cat.CountFaces(ctx); n != 33 {
+		t.Fatalf("%d face records, want 33", n)
+	}
+	copyRec, err := r.cat.Photo(ctx, sha(facetest.Photo(facetest.Spec{Person: 1})))
+	if err != nil || len(copyRec.Paths) != 2 || copyRec.Status != archive.StatusIndexed {
+		t.Fatalf("the photo found twice: %+v, %v; want two paths, indexed", copyRec, err)
+	}
+	fails, _ := r.cat.Failures(ctx)
+	kinds := map[string]string{}
+	for _, f := range fails {
+		kinds[filepath.Base(f.Path)+"/"+f.Stage] = f.Kind + "/" + f.ErrorKind
+	}
+	for k, want := range map[string]string{"notes.jpg/decode": "permanent/not_image", "empty-room.png/faces": "permanent/no_face"} {
+		if kinds[k] != want {
+			t.Errorf("failure %s: %q, want %q (all: %v)", k, kinds[k], want, kinds)
+		}
+	}
+	var flaky bool
+	for _, f := range fails {
+		if f.Stage == bus.StageFaces && f.Kind == "transient" && f.Deliveries == bus.MaxDeliver {
+			flaky = true
+		}
+	}
+	if !flaky {
+		t.Errorf("the flaky photo was not recorded after %d deliveries: %v", bus.MaxDeliver, kinds)
+	}
+
+	// Search ranks individuals: the photo itself, then the same person's
+	// other photos; person 5 is one individual of three photos.
+	s := &search.Searcher{Engine: facetest.Engine{}, Store: r.store, Catalogue: r.cat}
+	res, err := s.Search(ctx, search.Request{Photo: facetest.Photo(facetest.Spec{Person: 3, Variant: 1}), Face: -1, Top: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, c := range res.Candidates[:3] {
+		got[filepath.Base(c.Path)] = c.Rank
+	}
+	if got["p03_v1.png"] != 1 || got["p03_v0.png"] < 2 || got["p03_v2.png"] < 2 {
+		t.Errorf("ranks %v; want the photo itself first, then the person's two other photos", got)
+	}
+	res, _ = s.Search(ctx, search.Request{Photo: facetest.Photo(facetest.Spec{Person: 5, Variant: 9}), Face: -1, Top: 3})
+	if c := res.Candidates[0]; c.Individual != "caesar/215/4321" || c.Photos != 3 || c.Number != "4321" {
+		t.Errorf("person 5: %+v, want individual caesar/215/4321 with 3 photos", c)
+	}
+	if res.Candidates[1].Individual == "caesar/215/4321" {
+		t.Error("an individual appears twice")
+	}
+	res, _ = s.Search(ctx, search.Request{Photo: facetest.Photo(facetest.Spec{Person: 5}), Face: -1, Top: 3,
+		Filter: vector.Filter{From: time.Date(2013, 5, 11, 0, 0, 0, 0, time.UTC)}})
+	for _, c := range res.Candidates {
+		if c.Individual != "caesar/215/4321" {
+			t.Errorf("date filter let through %s (no date)", c.Individual)
+		}
+	}
+
+	// Again: nothing new.
+	again := r.ingest(t, ingest.Options{Paths: []string{dir}, Source: "caesar"})
+	if again.Published != 0 || again.Indexed != 0 || again.Skipped != 35 {
+		t.Errorf("second ingest: %+v; want all 35 skipped, nothing published", again)
+	}
+	if n, _ := r.store.Count(ctx); n != 33 {
+		t.Errorf("index holds %d faces after ingesting again, want 33", n)
+	}
+}
