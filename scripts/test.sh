@@ -11,4 +11,5 @@ go test -count=1 "$@" ./...
 # The Qdrant suite runs against a real Qdrant when QDRANT_ADDR is set, and
 # against an in-process stand-in otherwise; say which.
 say "vector store suite, Qdrant backend"
-go test -count=1 -v -run 'TestSuite$' ./internal/vector/qdrant/ | grep -m1 'vector store suite'
+out=$(go test -count=1 -v -run 'TestSuite$' ./internal/vector/qdrant/) || { printf '%s\n' "$out"; exit 1; }
+grep -m1 'vector store suite' <<<"$out"
