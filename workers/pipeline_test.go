@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -175,5 +176,48 @@ func TestPipelineWithTheFakeEngine(t *testing.T) {
 	}
 	if n, _ := r.store.Count(ctx); n != 33 {
 		t.Errorf("index holds %d faces after ingesting again, want 33", n)
+	}
+}
+
+// Interrupting ingest and running it again resumes: everything ends up
+// indexed once.
+func TestInterruptedIngestResumes(t *testing.T) {
+	r := newRig(t)
+	dir := t.TempDir()
+	for p := 1; p <= 60; p++ {
+		write(t, filepath.Join(dir, fmt.Sprintf("p%03d.png", p)), facetest.Photo(facetest.Spec{Person: uint8(p)}))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var done atomic.Int32
+	if err := r.cat.Watch(ctx, func(p archive.Photo) {
+		if p.Status.Done() && done.Add(1) == 15 {
+			cancel() // Ctrl-C, a quarter of the way through
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	in := &ingest.Ingester{Publisher: bus.Publisher{JS: r.srv.JS}, Catalogue: r.cat}
+	first, err := in.Run(ctx, ingest.Options{Paths: []string{dir}, Window: 8})
+	if err == nil {
+		t.Fatalf("the interrupted ingest reported no error: %+v", first)
+	}
+	t.Logf("interrupted: %s (%v)", first, err)
+	second := r.ingest(t, ingest.Options{Paths: []string{dir}})
+	t.Logf("resumed: %s", second)
+	if second.Seen != 60 || second.Skipped < 15 || second.Skipped+second.Indexed < 60 {
+		t.Errorf("resumed run: %+v; want the rest indexed now", second)
+	}
+	bctx := context.Background()
+	n, _ := r.store.Count(bctx)
+	records, _ := r.cat.CountFaces(bctx)
+	indexed := 0
+	r.cat.Photos(bctx, func(p archive.Photo) error {
+		if p.Status == archive.StatusIndexed && p.Faces == 1 {
+			indexed++
+		}
+		return nil
+	})
+	if n != 60 || records != 60 || indexed != 60 {
+		t.Fatalf("%d points, %d face records, %d photos indexed with one face; want 60 each", n, records, indexed)
 	}
 }

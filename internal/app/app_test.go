@@ -20,7 +20,11 @@ import (
 )
 
 func quietLog() *slog.Logger {
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	level := slog.LevelError
+	if os.Getenv("FACETRIAGE_TEST_LOG") != "" {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }
 
 // embedded is the default mode in a temporary data directory: embedded
@@ -78,9 +82,14 @@ func (e *embedded) ingest(t *testing.T, paths ...string) ingest.Summary {
 // and the index holds exactly the records' points.
 func exactlyOnce(t *testing.T, rt *app.Runtime, store vector.Store) (photos, faces int) {
 	t.Helper()
+	return exactlyOnceIn(t, rt.Catalog, store)
+}
+
+func exactlyOnceIn(t *testing.T, cat *archive.Catalogue, store vector.Store) (photos, faces int) {
+	t.Helper()
 	ctx := context.Background()
 	want := map[string]int{}
-	if err := rt.Catalog.Photos(ctx, func(p archive.Photo) error {
+	if err := cat.Photos(ctx, func(p archive.Photo) error {
 		photos++
 		if !p.Status.Done() {
 			return fmt.Errorf("photo %s still %q", p.SHA256, p.Status)
@@ -95,7 +104,7 @@ func exactlyOnce(t *testing.T, rt *app.Runtime, store vector.Store) (photos, fac
 		t.Fatal(err)
 	}
 	got := map[string]int{}
-	if err := rt.Catalog.Faces(ctx, func(f archive.FaceRecord) error {
+	if err := cat.Faces(ctx, func(f archive.FaceRecord) error {
 		got[f.Photo]++
 		return nil
 	}); err != nil {
