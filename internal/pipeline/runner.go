@@ -16,6 +16,9 @@ import (
 	"github.com/facetriage/facetriage/proto/facetriagepb"
 )
 
+// batchWait is how long a batch stage waits to fill a batch.
+const batchWait = 200 * time.Millisecond
+
 // Runner runs a stage on its work queue with several instances.
 type Runner struct {
 	NC       *nats.Conn
@@ -74,8 +77,14 @@ func (r *Runner) loop(ctx context.Context, cons jetstream.Consumer) {
 			batch = 64
 		}
 	}
+	// A batch stage takes what has arrived within batchWait rather than
+	// waiting for a full batch: the last photos of an ingest are not held.
+	wait := time.Second
+	if isBatch {
+		wait = batchWait
+	}
 	for ctx.Err() == nil {
-		msgs, err := cons.Fetch(batch, jetstream.FetchMaxWait(time.Second))
+		msgs, err := cons.Fetch(batch, jetstream.FetchMaxWait(wait))
 		if err != nil {
 			if ctx.Err() == nil {
 				r.Log.Warn("fetch failed", "stage", r.Stage.Name(), "err", err)
