@@ -9,6 +9,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/facetriage/facetriage/internal/api"
 	"github.com/facetriage/facetriage/internal/app"
 	"github.com/facetriage/facetriage/internal/engine"
@@ -36,6 +38,12 @@ func (c *serveCmd) Run(e *env) error {
 	} else if n > 0 {
 		e.log.Info("index rebuilt from the face records", "faces", n)
 	}
+	rt.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "facetriage_index_faces", Help: "Faces in the vector index.",
+	}, func() float64 {
+		n, _ := store.Count(context.Background())
+		return float64(n)
+	}))
 	eng, err := rt.OpenEngine(func(o *engine.Options) { o.Crops = true })
 	if err != nil {
 		return err
