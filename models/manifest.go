@@ -51,3 +51,19 @@ func Required() (Manifest, error) {
 	}
 	return m, nil
 }
+
+// EmbeddingModelName is the file of the face embedding model.
+const EmbeddingModelName = "dlib_face_recognition_resnet_model_v1"
+
+// EmbeddingModelID names the installed embedding model: its name and the
+// first 12 hex digits of the installed file's SHA-256, so that descriptors
+// of the official and of the converted model are never mixed unknowingly.
+func EmbeddingModelID(dir string) string {
+	in, err := ReadInstalled(dir)
+	if err == nil {
+		if e, ok := in.Lookup(EmbeddingModelName + ".dat"); ok && len(e.SHA256) >= 12 {
+			return EmbeddingModelName + "@" + e.SHA256[:12]
+		}
+	}
+	return EmbeddingModelName
+}

@@ -53,19 +53,8 @@ func (rt *Runtime) OpenEngine(adjust ...func(*engine.Options)) (*native.Engine, 
 	return e, nil
 }
 
-// ModelID names the embedding model: its file name and the first 12 hex
-// digits of the installed file's SHA-256, so that descriptors of the
-// official and of the converted model are never mixed unknowingly.
-func (rt *Runtime) ModelID() string {
-	const name = "dlib_face_recognition_resnet_model_v1"
-	in, err := models.ReadInstalled(rt.Cfg.ModelDirOrDefault())
-	if err == nil {
-		if e, ok := in.Lookup(name + ".dat"); ok && len(e.SHA256) >= 12 {
-			return name + "@" + e.SHA256[:12]
-		}
-	}
-	return name
-}
+// ModelID names the installed embedding model (models.EmbeddingModelID).
+func (rt *Runtime) ModelID() string { return models.EmbeddingModelID(rt.Cfg.ModelDirOrDefault()) }
 
 // SyncIndex makes the vector index hold every face record: the records are
 // the source of truth, and an index that lost points (a new Qdrant, a
