@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"math"
 	"math/rand"
 	"sort"
 
@@ -72,16 +73,22 @@ func share(sorted []float64, t float64) float64 {
 	return float64(sort.Search(len(sorted), func(i int) bool { return sorted[i] > t })) / float64(len(sorted))
 }
 
-// DistanceAtFMR is the largest distance whose false match rate is at most fmr.
+// DistanceAtFMR is the largest distance whose false match rate is at most
+// fmr: just under the distance of the first impostor pair beyond the rate.
 func (v Verification) DistanceAtFMR(fmr float64) float64 {
 	n := int(fmr * float64(len(v.Impostor)))
-	if n <= 0 || len(v.Impostor) == 0 {
-		if len(v.Impostor) == 0 {
-			return 0
-		}
-		return v.Impostor[0] * 0.999
+	if len(v.Impostor) == 0 {
+		return 0
 	}
-	return v.Impostor[n-1]
+	if n >= len(v.Impostor) {
+		return v.Impostor[len(v.Impostor)-1]
+	}
+	excluded := v.Impostor[n]
+	i := sort.SearchFloat64s(v.Impostor, excluded) // pairs tied with it go too
+	if i == 0 {
+		return math.Nextafter(excluded, 0)
+	}
+	return v.Impostor[i-1]
 }
 
 // ROCPoint is one point of the verification curve.
