@@ -2,9 +2,11 @@ package bus
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -85,8 +87,39 @@ func (t Topology) ackWait(stage string) time.Duration {
 }
 
 // Ensure creates or updates every stream, consumer, bucket and object store.
-// It is idempotent and safe to run from every process.
+// It is idempotent and safe to run from every process. On a new cluster
+// several processes starting at once make JetStream's API time out; each
+// step is retried until ctx ends or a minute has passed.
 func (t Topology) Ensure(ctx context.Context, js jetstream.JetStream) error {
+	return retry(ctx, time.Minute, func() error { return t.ensure(ctx, js) })
+}
+
+// retry calls f until it succeeds, fails for good, or the time is up.
+func retry(ctx context.Context, within time.Duration, f func() error) error {
+	deadline := time.Now().Add(within)
+	delay := 200 * time.Millisecond
+	for {
+		err := f()
+		if err == nil || !transient(err) || time.Now().After(deadline) || ctx.Err() != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 5*time.Second)
+	}
+}
+
+// transient reports errors worth another try: timeouts and a cluster that
+// is still electing its leaders.
+func transient(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) ||
+		errors.Is(err, jetstream.ErrJetStreamNotEnabled) || errors.Is(err, nats.ErrNoResponders)
+}
+
+func (t Topology) ensure(ctx context.Context, js jetstream.JetStream) error {
 	for _, stage := range Stages {
 		sc := jetstream.StreamConfig{
 			Name:        StreamOf(stage),
