@@ -17,6 +17,7 @@ DEB_PACKAGES=(
   libopencv-dev                  # OpenCV 4.6 for gocv v0.31
   libjpeg-dev libatlas-base-dev  # go-face links -ljpeg and -lcblas (ATLAS)
   npm                            # `npm pack` for the offline ResNet
+  chromium                       # browser tests of the web UI (headless)
 )
 
 say() { printf '==> %s\n' "$*" >&2; }

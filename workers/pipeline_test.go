@@ -3,86 +3,23 @@ package workers_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"os"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/bus"
-	"github.com/facetriage/facetriage/internal/bus/bustest"
 	"github.com/facetriage/facetriage/internal/engine/facetest"
-	"github.com/facetriage/facetriage/internal/imgfile"
 	"github.com/facetriage/facetriage/internal/ingest"
-	"github.com/facetriage/facetriage/internal/pipeline"
+	"github.com/facetriage/facetriage/internal/pipelinetest"
 	"github.com/facetriage/facetriage/internal/search"
 	"github.com/facetriage/facetriage/internal/vector"
-	"github.com/facetriage/facetriage/internal/vector/memstore"
-	"github.com/facetriage/facetriage/workers/decode"
-	"github.com/facetriage/facetriage/workers/faces"
-	"github.com/facetriage/facetriage/workers/index"
 )
 
-// rig is the whole pipeline on a real embedded JetStream, with the fake
-// face engine (facetest) and the in-memory index.
-type rig struct {
-	srv   *bustest.Server
-	cat   *archive.Catalogue
-	store *memstore.Store
-	stop  func()
-}
+func newRig(t *testing.T) *pipelinetest.Rig { return pipelinetest.Start(t, nil) }
 
-func newRig(t *testing.T) *rig {
-	t.Helper()
-	srv := bustest.Start(t, bus.Topology{})
-	ctx := context.Background()
-	cat, err := archive.Open(ctx, srv.JS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := memstore.New()
-	names, _ := archive.NewNameParser(archive.DefaultPatterns)
-	pub := bus.Publisher{JS: srv.JS}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	rctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	for _, st := range []pipeline.Stage{
-		&decode.Stage{Catalogue: cat, Publisher: pub, Names: names, Limits: imgfile.Limits{MaxPixels: 1e8, MinSide: 20}},
-		&faces.Stage{Engine: facetest.Engine{}, Catalogue: cat, Publisher: pub, Model: "fake@test"},
-		&index.Stage{Catalogue: cat, Store: store},
-	} {
-		r := &pipeline.Runner{NC: srv.NC, JS: srv.JS, Stage: st, Failures: cat, Log: log, Instances: 2,
-			Backoff: []time.Duration{10 * time.Millisecond}}
-		wg.Add(1)
-		go func() { defer wg.Done(); r.Run(rctx) }()
-	}
-	r := &rig{srv: srv, cat: cat, store: store, stop: func() { cancel(); wg.Wait() }}
-	t.Cleanup(r.stop)
-	return r
-}
-
-func (r *rig) ingest(t *testing.T, opts ingest.Options) ingest.Summary {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	in := &ingest.Ingester{Publisher: bus.Publisher{JS: r.srv.JS}, Catalogue: r.cat}
-	sum, err := in.Run(ctx, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sum
-}
-
-func write(t *testing.T, path string, data []byte) {
-	t.Helper()
-	os.MkdirAll(filepath.Dir(path), 0o755)
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+func write(t *testing.T, path string, data []byte) { pipelinetest.Write(t, path, data) }
 
 func TestPipelineWithTheFakeEngine(t *testing.T) {
 	r := newRig(t)
@@ -104,23 +41,23 @@ func TestPipelineWithTheFakeEngine(t *testing.T) {
 	write(t, filepath.Join(dir, "notes.jpg"), []byte("not a photo"))
 	write(t, filepath.Join(dir, "copy", "p01_v0.png"), facetest.Photo(facetest.Spec{Person: 1, Variant: 0}))
 
-	sum := r.ingest(t, ingest.Options{Paths: []string{dir}, Source: "caesar"})
+	sum := r.Ingest(t, ingest.Options{Paths: []string{dir}, Source: "caesar"})
 	t.Logf("first ingest: %+v", sum)
 	if sum.Seen != 35 || sum.Indexed != 31 || sum.Faces != 33 || sum.NoFace != 1 || sum.Failed != 2 {
 		t.Fatalf("summary %+v; want 35 seen, 31 indexed (the copy counts once), 33 faces, 1 without a face, 2 failed", sum)
 	}
 	ctx := context.Background()
-	if n, _ := r.store.Count(ctx); n != 33 {
+	if n, _ := r.Store.Count(ctx); n != 33 {
 		t.Fatalf("index holds %d faces, want 33", n)
 	}
-	if n, _ := r.cat.CountFaces(ctx); n != 33 {
+	if n, _ := r.Catalog.CountFaces(ctx); n != 33 {
 		t.Fatalf("%d face records, want 33", n)
 	}
-	copyRec, err := r.cat.Photo(ctx, sha(facetest.Photo(facetest.Spec{Person: 1})))
+	copyRec, err := r.Catalog.Photo(ctx, sha(facetest.Photo(facetest.Spec{Person: 1})))
 	if err != nil || len(copyRec.Paths) != 2 || copyRec.Status != archive.StatusIndexed {
 		t.Fatalf("the photo found twice: %+v, %v; want two paths, indexed", copyRec, err)
 	}
-	fails, _ := r.cat.Failures(ctx)
+	fails, _ := r.Catalog.Failures(ctx)
 	kinds := map[string]string{}
 	for _, f := range fails {
 		kinds[filepath.Base(f.Path)+"/"+f.Stage] = f.Kind + "/" + f.ErrorKind
@@ -142,7 +79,7 @@ func TestPipelineWithTheFakeEngine(t *testing.T) {
 
 	// Search ranks individuals: the photo itself, then the same person's
 	// other photos; person 5 is one individual of three photos.
-	s := &search.Searcher{Engine: facetest.Engine{}, Store: r.store, Catalogue: r.cat}
+	s := &search.Searcher{Engine: facetest.Engine{}, Store: r.Store, Catalogue: r.Catalog}
 	res, err := s.Search(ctx, search.Request{Photo: facetest.Photo(facetest.Spec{Person: 3, Variant: 1}), Face: -1, Top: 5})
 	if err != nil {
 		t.Fatal(err)
@@ -170,11 +107,11 @@ func TestPipelineWithTheFakeEngine(t *testing.T) {
 	}
 
 	// Again: nothing new.
-	again := r.ingest(t, ingest.Options{Paths: []string{dir}, Source: "caesar"})
+	again := r.Ingest(t, ingest.Options{Paths: []string{dir}, Source: "caesar"})
 	if again.Published != 0 || again.Indexed != 0 || again.Skipped != 35 {
 		t.Errorf("second ingest: %+v; want all 35 skipped, nothing published", again)
 	}
-	if n, _ := r.store.Count(ctx); n != 33 {
+	if n, _ := r.Store.Count(ctx); n != 33 {
 		t.Errorf("index holds %d faces after ingesting again, want 33", n)
 	}
 }
@@ -189,29 +126,29 @@ func TestInterruptedIngestResumes(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var done atomic.Int32
-	if err := r.cat.Watch(ctx, func(p archive.Photo) {
+	if err := r.Catalog.Watch(ctx, func(p archive.Photo) {
 		if p.Status.Done() && done.Add(1) == 15 {
 			cancel() // Ctrl-C, a quarter of the way through
 		}
 	}); err != nil {
 		t.Fatal(err)
 	}
-	in := &ingest.Ingester{Publisher: bus.Publisher{JS: r.srv.JS}, Catalogue: r.cat}
+	in := &ingest.Ingester{Publisher: bus.Publisher{JS: r.Srv.JS}, Catalogue: r.Catalog}
 	first, err := in.Run(ctx, ingest.Options{Paths: []string{dir}, Window: 8})
 	if err == nil {
 		t.Fatalf("the interrupted ingest reported no error: %+v", first)
 	}
 	t.Logf("interrupted: %s (%v)", first, err)
-	second := r.ingest(t, ingest.Options{Paths: []string{dir}})
+	second := r.Ingest(t, ingest.Options{Paths: []string{dir}})
 	t.Logf("resumed: %s", second)
 	if second.Seen != 60 || second.Skipped < 15 || second.Skipped+second.Indexed < 60 {
 		t.Errorf("resumed run: %+v; want the rest indexed now", second)
 	}
 	bctx := context.Background()
-	n, _ := r.store.Count(bctx)
-	records, _ := r.cat.CountFaces(bctx)
+	n, _ := r.Store.Count(bctx)
+	records, _ := r.Catalog.CountFaces(bctx)
 	indexed := 0
-	r.cat.Photos(bctx, func(p archive.Photo) error {
+	r.Catalog.Photos(bctx, func(p archive.Photo) error {
 		if p.Status == archive.StatusIndexed && p.Faces == 1 {
 			indexed++
 		}

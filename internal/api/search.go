@@ -1,5 +1,3 @@
-// Package api is facetriage's HTTP API: health, readiness, Prometheus
-// metrics, and search by photo.
 package api
 
 import (
@@ -8,50 +6,36 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/facetriage/facetriage/internal/engine"
+	"github.com/facetriage/facetriage/internal/audit"
 	"github.com/facetriage/facetriage/internal/pipeline"
 	"github.com/facetriage/facetriage/internal/search"
 	"github.com/facetriage/facetriage/internal/vector"
 )
 
-// MaxUpload bounds a search photo.
+// MaxUpload bounds an uploaded photo.
 const MaxUpload = 32 << 20
 
-// Server serves the API.
-type Server struct {
-	Searcher *search.Searcher
-	// Ready reports whether the process can do its work.
-	Ready    func(ctx context.Context) error
-	Registry *prometheus.Registry
-	Log      *slog.Logger
-}
+func (d *Deps) healthz(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") }
 
-// Handler returns the routes.
-func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
-	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}))
-	mux.HandleFunc("POST /api/v1/search", s.search)
-	return mux
-}
-
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+func (d *Deps) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
-	if err := s.Ready(ctx); err != nil {
+	if err := d.Ready(ctx); err != nil {
 		http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
 		return
 	}
 	fmt.Fprintln(w, "ready")
+}
+
+func (d *Deps) metrics(w http.ResponseWriter, r *http.Request) {
+	promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 }
 
 // apiError is the body of every error response.
@@ -66,31 +50,44 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// search takes the photo as the body (any image type) or as the multipart
-// field "photo", and the query parameters top, face, source, branch, from
-// and to (YYYY-MM-DD).
-func (s *Server) search(w http.ResponseWriter, r *http.Request) {
+func writeError(w http.ResponseWriter, code int, msg, kind string) {
+	writeJSON(w, code, apiError{Error: msg, Kind: kind})
+}
+
+func photoErrorKind(err error) string {
+	if errors.Is(err, search.ErrNoFace) {
+		return "no_face"
+	}
+	if errors.Is(err, search.ErrNoSuchFace) {
+		return "no_such_face"
+	}
+	return pipeline.ErrorKind(err)
+}
+
+// search takes the photo as the body or as the multipart field "photo",
+// and the query parameters top, face, source, branch, from and to.
+func (d *Deps) search(w http.ResponseWriter, r *http.Request) {
 	req, err := parseSearch(r)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error()})
+		writeError(w, http.StatusBadRequest, err.Error(), "invalid")
 		return
 	}
-	res, err := s.Searcher.Search(r.Context(), req)
-	switch {
-	case err == nil:
-		writeJSON(w, http.StatusOK, res)
-	case errors.Is(err, search.ErrNoFace), errors.Is(err, search.ErrNoSuchFace), engine.IsPermanent(err):
-		kind := pipeline.ErrorKind(err)
-		if errors.Is(err, search.ErrNoFace) {
-			kind = "no_face"
+	res, err := d.Searcher.Search(r.Context(), req)
+	if err != nil {
+		if errors.Is(err, vector.ErrBadQuery) {
+			writeError(w, http.StatusBadRequest, err.Error(), "invalid")
+			return
 		}
-		writeJSON(w, http.StatusUnprocessableEntity, apiError{Error: err.Error(), Kind: kind})
-	case errors.Is(err, vector.ErrBadQuery):
-		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error()})
-	default:
-		s.Log.Error("search failed", "err", err)
-		writeJSON(w, http.StatusInternalServerError, apiError{Error: "search failed: " + err.Error()})
+		d.fail(w, err)
+		return
 	}
+	a := ActorOf(r)
+	if _, err := d.Audit.Append(r.Context(), audit.Event{Actor: a.Name, Role: a.Role, Action: "search",
+		Detail: map[string]string{"top": strconv.Itoa(req.Top), "results": strconv.Itoa(len(res.Candidates))}}); err != nil {
+		d.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
 }
 
 func parseSearch(r *http.Request) (search.Request, error) {
@@ -110,40 +107,54 @@ func parseSearch(r *http.Request) (search.Request, error) {
 		}
 		req.Face = n
 	}
-	if v := q["source"]; len(v) > 0 {
-		req.Filter.Sources = v
+	f, err := parseFilter(r)
+	if err != nil {
+		return req, err
 	}
-	if v := q["branch"]; len(v) > 0 {
-		req.Filter.Branches = v
-	}
-	for _, d := range []struct {
+	req.Filter = f
+	req.Photo, err = readPhoto(r)
+	return req, err
+}
+
+func parseFilter(r *http.Request) (vector.Filter, error) {
+	q := r.URL.Query()
+	var f vector.Filter
+	f.Sources, f.Branches = q["source"], q["branch"]
+	for _, p := range []struct {
 		name string
 		t    *time.Time
-	}{{"from", &req.Filter.From}, {"to", &req.Filter.To}} {
-		if v := q.Get(d.name); v != "" {
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if v := q.Get(p.name); v != "" {
 			t, err := time.Parse("2006-01-02", v)
 			if err != nil {
-				return req, fmt.Errorf("%s %q: want YYYY-MM-DD", d.name, v)
+				return f, fmt.Errorf("%s %q: want YYYY-MM-DD", p.name, v)
 			}
-			*d.t = t
+			*p.t = t
 		}
 	}
-	body := io.Reader(http.MaxBytesReader(nil, r.Body, MaxUpload))
-	if ct := r.Header.Get("Content-Type"); len(ct) >= 19 && ct[:19] == "multipart/form-data" {
+	return f, nil
+}
+
+// readPhoto reads an uploaded photo: the multipart field "photo", or the body.
+func readPhoto(r *http.Request) ([]byte, error) {
+	body := io.Reader(http.MaxBytesReader(nil, r.Body, MaxUpload+1<<20))
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		f, _, err := r.FormFile("photo")
 		if err != nil {
-			return req, fmt.Errorf("multipart field \"photo\": %w", err)
+			return nil, fmt.Errorf("multipart field \"photo\": %w", err)
 		}
 		defer f.Close()
-		body = io.LimitReader(f, MaxUpload+1)
+		body = f
 	}
-	data, err := io.ReadAll(body)
+	data, err := io.ReadAll(io.LimitReader(body, MaxUpload+1))
 	if err != nil {
-		return req, fmt.Errorf("reading the photo: %w", err)
+		return nil, fmt.Errorf("reading the photo: %w", err)
 	}
 	if len(data) > MaxUpload {
-		return req, fmt.Errorf("photo larger than %d bytes", MaxUpload)
+		return nil, fmt.Errorf("photo larger than %d bytes", MaxUpload)
 	}
-	req.Photo = data
-	return req, nil
+	if len(data) == 0 {
+		return nil, errors.New("no photo")
+	}
+	return data, nil
 }

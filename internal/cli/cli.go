@@ -30,6 +30,8 @@ type grammar struct {
 	Search searchCmd `cmd:"" help:"Rank the individuals whose faces are nearest to the face in a photo."`
 	Status statusCmd `cmd:"" help:"Counts per stage and of photos, and the failures."`
 	Worker workerCmd `cmd:"" help:"Run one pipeline stage against a NATS cluster (scale-out mode)."`
+	Users  usersCmd  `cmd:"" help:"Manage accounts and API tokens."`
+	Audit  auditCmd  `cmd:"" help:"The audit trail."`
 	Eval   evalCmd   `cmd:"" help:"Measure triage accuracy on a labelled dataset (family photo → archive) and choose the match thresholds."`
 	Embed  embedCmd  `cmd:"" help:"Find and describe every face in photos; one line per photo."`
 	Models modelsCmd `cmd:"" help:"Install and check the dlib model files."`

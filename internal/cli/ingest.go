@@ -6,6 +6,8 @@ import (
 
 	"github.com/facetriage/facetriage/internal/app"
 	"github.com/facetriage/facetriage/internal/engine"
+	"github.com/facetriage/facetriage/internal/engine/native"
+	"github.com/facetriage/facetriage/internal/vector"
 	"github.com/facetriage/facetriage/internal/ingest"
 )
 
@@ -28,13 +30,13 @@ func (c *ingestCmd) Run(e *env) error {
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
 	wait := func() {}
+	var store vector.Store
+	var eng *native.Engine
 	if rt.Owner() {
-		store, err := rt.OpenStore(ctx)
-		if err != nil {
+		if store, err = rt.OpenStore(e.ctx); err != nil {
 			return err
 		}
-		eng, err := rt.OpenEngine(func(o *engine.Options) { o.Crops = true })
-		if err != nil {
+		if eng, err = rt.OpenEngine(func(o *engine.Options) { o.Crops = true }); err != nil {
 			return err
 		}
 		if wait, err = rt.RunWorkers(ctx, app.Workers{Decode: 2, Faces: eng.Pool.Size(), Index: 1}, eng, store); err != nil {
@@ -53,5 +55,28 @@ func (c *ingestCmd) Run(e *env) error {
 	cancel()
 	wait()
 	fmt.Fprintln(e.stdout, sum.String())
-	return err
+	if err != nil || sum.Indexed == 0 {
+		return err
+	}
+	return c.standingSearch(e, rt, store, eng)
+}
+
+// standingSearch matches every open case again: here when this process
+// owns the data (no serve runs), otherwise by telling the serve that runs.
+func (c *ingestCmd) standingSearch(e *env, rt *app.Runtime, store vector.Store, eng *native.Engine) error {
+	if !rt.Owner() {
+		return rt.AnnounceIngest()
+	}
+	deps, err := rt.Casework(e.ctx, store, eng)
+	if err != nil {
+		return err
+	}
+	flagged, err := deps.Cases.Rematch(e.ctx, app.System)
+	if err != nil {
+		return fmt.Errorf("standing search: %w", err)
+	}
+	for id, n := range flagged {
+		fmt.Fprintf(e.stdout, "case %s: %d new candidate(s) flagged for review\n", id, n)
+	}
+	return nil
 }

@@ -15,12 +15,14 @@ import (
 	"github.com/facetriage/facetriage/internal/app"
 	"github.com/facetriage/facetriage/internal/engine"
 	"github.com/facetriage/facetriage/internal/ingest"
-	"github.com/facetriage/facetriage/internal/search"
+	"github.com/facetriage/facetriage/internal/web"
 )
 
 type serveCmd struct {
-	Ingest []string `name:"ingest" type:"path" help:"After starting, ingest these photos, folders or archives (as 'facetriage ingest' would)."`
-	Source string   `name:"source" help:"Source name for --ingest."`
+	Ingest  []string `name:"ingest" type:"path" help:"After starting, ingest these photos, folders or archives (as 'facetriage ingest' would)."`
+	Source  string   `name:"source" help:"Source name for --ingest."`
+	TLSCert string   `name:"tls-cert" type:"existingfile" env:"FACETRIAGE_TLS_CERT" help:"Serve HTTPS with this certificate (PEM); needed beyond loopback."`
+	TLSKey  string   `name:"tls-key" type:"existingfile" env:"FACETRIAGE_TLS_KEY" help:"The certificate's key (PEM)."`
 }
 
 func (c *serveCmd) Run(e *env) error {
@@ -56,18 +58,22 @@ func (c *serveCmd) Run(e *env) error {
 			return err
 		}
 	}
-	srv := &api.Server{
-		Searcher: &search.Searcher{Engine: eng, Store: store, Catalogue: rt.Catalog},
-		Registry: rt.Registry, Log: e.log,
-		Ready: func(ctx context.Context) error {
-			if !rt.NC.IsConnected() {
-				return errors.New("not connected to NATS")
-			}
-			_, err := store.Count(ctx)
-			return err
-		},
+	deps, err := rt.Casework(ctx, store, eng)
+	if err != nil {
+		return err
 	}
-	httpSrv, addr, err := listen(e, srv.Handler())
+	deps.Secure = c.TLSCert != ""
+	deps.Ready = func(ctx context.Context) error {
+		if !rt.NC.IsConnected() {
+			return errors.New("not connected to NATS")
+		}
+		_, err := store.Count(ctx)
+		return err
+	}
+	if err := rt.WatchIngests(ctx, deps.Cases); err != nil {
+		return err
+	}
+	httpSrv, addr, err := listen(e, handler(deps), c.TLSCert, c.TLSKey)
 	if err != nil {
 		return err
 	}
@@ -87,9 +93,12 @@ func (c *serveCmd) Run(e *env) error {
 				return
 			}
 			e.log.Info("ingest done", "summary", sum.String())
+			if err := rt.AnnounceIngest(); err != nil {
+				e.log.Error("cannot announce the ingest", "err", err)
+			}
 		}()
 	} else {
-		fmt.Fprintf(e.stderr, "facetriage is serving on http://%s\nto ingest photos: facetriage ingest --data %s [--source NAME] PATH...\n", addr, e.cfg.DataDirOrDefault())
+		fmt.Fprintf(e.stderr, "facetriage is serving on http://%s\nto ingest photos: facetriage ingest --data %s [--source NAME] PATH...\nto add the first account: facetriage users add --data %s --role admin NAME\n", addr, e.cfg.DataDirOrDefault(), e.cfg.DataDirOrDefault())
 	}
 	<-ctx.Done()
 	shut, cancelShut := context.WithTimeout(context.Background(), 10*time.Second)
@@ -100,18 +109,31 @@ func (c *serveCmd) Run(e *env) error {
 	return nil
 }
 
-// listen starts the HTTP server on cfg.HTTP and returns its address.
-func listen(e *env, h http.Handler) (*http.Server, string, error) {
+// handler is the API, the web UI and the permission matrix around both.
+func handler(d *api.Deps) http.Handler {
+	return d.Handler(web.LoginPath, d.Routes(), web.Routes(d))
+}
+
+// listen starts the HTTP server on cfg.HTTP (HTTPS with a certificate) and
+// returns its address. Beyond loopback it insists on TLS: sessions and
+// photos must not cross a network in clear.
+func listen(e *env, h http.Handler, cert, key string) (*http.Server, string, error) {
 	ln, err := net.Listen("tcp", e.cfg.HTTP)
 	if err != nil {
 		return nil, "", fmt.Errorf("http: %w", err)
 	}
-	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
-		e.log.Warn("the HTTP API listens beyond loopback and has no authentication yet; keep it on a private network", "addr", ln.Addr().String())
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() && cert == "" {
+		e.log.Warn("the HTTP server listens beyond loopback without TLS: put it behind a TLS proxy, or pass --tls-cert and --tls-key", "addr", ln.Addr().String())
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		var err error
+		if cert != "" {
+			err = srv.ServeTLS(ln, cert, key)
+		} else {
+			err = srv.Serve(ln)
+		}
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			e.log.Error("http server stopped", "err", err)
 		}
 	}()

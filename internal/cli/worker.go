@@ -51,7 +51,7 @@ func (c *workerCmd) Run(e *env) error {
 		}
 		w.Index = max(c.Instances, 1)
 	}
-	httpSrv, addr, err := listen(e, healthAndMetrics(rt))
+	httpSrv, addr, err := listen(e, healthAndMetrics(rt), "", "")
 	if err != nil {
 		return err
 	}

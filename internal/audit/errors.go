@@ -1,0 +1,26 @@
+package audit
+
+import "errors"
+
+// Sentinel errors. Messages wrapping them add detail.
+var (
+	// ErrInvalid: the event lacks an actor or an action, or ForCase got no
+	// case.
+	ErrInvalid = errors.New("audit: invalid event")
+	// ErrUnsafeStream: an existing FT_AUDIT stream allows records to be
+	// deleted, purged or discarded.
+	ErrUnsafeStream = errors.New("audit: the audit stream allows records to be removed")
+	// ErrContended: Append lost the race for the tail too many times in a
+	// row.
+	ErrContended = errors.New("audit: too many concurrent appends")
+	// ErrCorrupt: the last record cannot be read, so Append cannot chain
+	// onto it. Run Verify.
+	ErrCorrupt = errors.New("audit: the log's last record is unreadable")
+	// ErrIncomplete: Read or ForCase delivered every record it could, but
+	// some could not be read or decoded. Run Verify.
+	ErrIncomplete = errors.New("audit: some records could not be read")
+
+	// errBadAnchor: the head anchor's value does not decode (Verify
+	// reports it as a problem).
+	errBadAnchor = errors.New("audit: the head anchor does not decode")
+)

@@ -1,0 +1,174 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// The key-value buckets.
+const (
+	BucketUsers    = "ft_users"    // user name → account
+	BucketSessions = "ft_sessions" // SHA-256 of session id → session; TTL = session lifetime
+	BucketTokens   = "ft_tokens"   // token id → token and the SHA-256 of its secret
+)
+
+// Defaults of Options.
+const (
+	DefaultSessionTTL          = 12 * time.Hour
+	DefaultMaxConcurrentHashes = 4
+)
+
+// Lockout policy.
+const (
+	MaxFailedLogins = 5                // failed logins in a row that lock an account
+	LockoutDuration = 15 * time.Minute // how long it stays locked
+)
+
+// Options configure OpenWith; zero values take the defaults.
+type Options struct {
+	// Replicas of the buckets (1 embedded, 3 on a cluster).
+	Replicas int
+	// SessionTTL is a session's fixed lifetime, and the sessions bucket's
+	// TTL (changing it updates the bucket).
+	SessionTTL time.Duration
+	// MaxConcurrentHashes bounds the argon2 computations running at once
+	// (each takes ArgonMemoryKiB).
+	MaxConcurrentHashes int
+}
+
+// Store holds the accounts, sessions and tokens. Its methods are safe for
+// concurrent use, also from several processes.
+type Store struct {
+	users, sessions, tokens jetstream.KeyValue
+	ttl                     time.Duration
+	slots                   chan struct{} // argon2 semaphore
+
+	params  params           // cost of new hashes; tests lower it
+	now     func() time.Time // tests move it
+	kdfRuns atomic.Int64     // argon2 computations, for tests
+
+	dummyOnce sync.Once
+	dummy     string // hash checked for unknown users
+	dummyErr  error
+}
+
+// Open creates or updates the buckets, with replicas, and binds to them.
+func Open(ctx context.Context, js jetstream.JetStream, replicas int) (*Store, error) {
+	return OpenWith(ctx, js, Options{Replicas: replicas})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, js jetstream.JetStream, o Options) (*Store, error) {
+	if o.SessionTTL <= 0 {
+		o.SessionTTL = DefaultSessionTTL
+	}
+	if o.MaxConcurrentHashes <= 0 {
+		o.MaxConcurrentHashes = DefaultMaxConcurrentHashes
+	}
+	s := &Store{
+		ttl:    o.SessionTTL,
+		slots:  make(chan struct{}, o.MaxConcurrentHashes),
+		params: defaultParams,
+		now:    func() time.Time { return time.Now().UTC() },
+	}
+	for _, b := range []struct {
+		kv  *jetstream.KeyValue
+		cfg jetstream.KeyValueConfig
+	}{
+		{&s.users, jetstream.KeyValueConfig{Bucket: BucketUsers, Description: "facetriage user accounts"}},
+		{&s.sessions, jetstream.KeyValueConfig{Bucket: BucketSessions, TTL: o.SessionTTL, Description: "facetriage sessions"}},
+		{&s.tokens, jetstream.KeyValueConfig{Bucket: BucketTokens, Description: "facetriage API tokens"}},
+	} {
+		b.cfg.History, b.cfg.Storage, b.cfg.Replicas = 1, jetstream.FileStorage, max(1, o.Replicas)
+		kv, err := js.CreateOrUpdateKeyValue(ctx, b.cfg)
+		if err != nil {
+			return nil, fmt.Errorf("auth: bucket %s: %w", b.cfg.Bucket, err)
+		}
+		*b.kv = kv
+	}
+	return s, nil
+}
+
+// SessionTTL is a session's lifetime.
+func (s *Store) SessionTTL() time.Duration { return s.ttl }
+
+// kdf runs fn holding one of the argon2 slots.
+func (s *Store) kdf(ctx context.Context, fn func()) error {
+	select {
+	case s.slots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.slots }()
+	s.kdfRuns.Add(1)
+	fn()
+	return nil
+}
+
+// hash hashes a new password at the store's cost.
+func (s *Store) hash(ctx context.Context, pw string) (string, error) {
+	var h string
+	var herr error
+	if err := s.kdf(ctx, func() { h, herr = s.params.hash(pw) }); err != nil {
+		return "", err
+	}
+	return h, herr
+}
+
+// check verifies pw against hash.
+func (s *Store) check(ctx context.Context, hash, pw string) (bool, error) {
+	var ok bool
+	var cerr error
+	if err := s.kdf(ctx, func() { ok, cerr = CheckPassword(hash, pw) }); err != nil {
+		return false, err
+	}
+	return ok, cerr
+}
+
+// burn spends the work of checking a password, for logins that fail
+// before there is a hash to check, so they take as long as the others.
+func (s *Store) burn(ctx context.Context, pw string) error {
+	s.dummyOnce.Do(func() { s.dummy, s.dummyErr = s.params.hash("facetriage: no such user") })
+	if s.dummyErr != nil {
+		return s.dummyErr
+	}
+	_, err := s.check(ctx, s.dummy, pw)
+	return err
+}
+
+// isConflict says whether a Create or Update lost to another writer.
+func isConflict(err error) bool {
+	return errors.Is(err, jetstream.ErrKeyRevisionMismatch) || errors.Is(err, jetstream.ErrKeyExists)
+}
+
+// maxAttempts bounds the retries of an optimistic update; each round one
+// writer wins, so this is far more than concurrent logins need.
+const maxAttempts = 200
+
+// each calls fn with the value of every key of a bucket.
+func each(ctx context.Context, kv jetstream.KeyValue, fn func([]byte) error) error {
+	w, err := kv.WatchAll(ctx, jetstream.IgnoreDeletes())
+	if err != nil {
+		return fmt.Errorf("auth: %s: %w", kv.Bucket(), err)
+	}
+	defer w.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case e := <-w.Updates():
+			if e == nil {
+				return nil // the initial values are all delivered
+			}
+			if err := fn(e.Value()); err != nil {
+				return err
+			}
+		}
+	}
+}

@@ -1,0 +1,139 @@
+package cases
+
+import (
+	"time"
+
+	"github.com/facetriage/facetriage/internal/face"
+	"github.com/facetriage/facetriage/internal/match"
+	"github.com/facetriage/facetriage/internal/vector"
+)
+
+// Status of a case.
+type Status string
+
+// Case statuses.
+const (
+	StatusOpen   Status = "open"
+	StatusClosed Status = "closed"
+)
+
+// Verdict is a reviewer's word on a candidate.
+type Verdict string
+
+// Verdicts. New is a candidate nobody has decided on.
+const (
+	New        Verdict = "new"
+	Possible   Verdict = "possible"
+	Excluded   Verdict = "excluded"
+	Identified Verdict = "identified"
+)
+
+// Reference is a photo of the missing person the family gave.
+type Reference struct {
+	// ID is the photo's SHA-256.
+	ID string `json:"id"`
+	// Faces are the faces found in it; Face is the one that is the person.
+	Faces      []face.Box      `json:"faces"`
+	Face       int             `json:"face"`
+	Descriptor face.Descriptor `json:"descriptor"`
+	// Child and Old are the caseworker's warnings: dlib's model is known to
+	// work less well on children and on old photos.
+	Child   bool      `json:"child,omitempty"`
+	Old     bool      `json:"old,omitempty"`
+	Added   time.Time `json:"added"`
+	AddedBy string    `json:"added_by"`
+}
+
+// Decision is one reviewer decision, kept for ever.
+type Decision struct {
+	Verdict Verdict   `json:"verdict"`
+	Reason  string    `json:"reason"`
+	By      string    `json:"by"`
+	Role    string    `json:"role"`
+	At      time.Time `json:"at"`
+}
+
+// Candidate is an individual on a case's shortlist.
+type Candidate struct {
+	Individual string         `json:"individual"`
+	Distance   float64        `json:"distance"`
+	Strength   match.Strength `json:"strength"`
+	// The nearest face: its photo, face index and box.
+	Photo  string   `json:"photo"`
+	Face   int      `json:"face"`
+	Box    face.Box `json:"box"`
+	Photos int      `json:"photos"`
+	Number string   `json:"number,omitempty"`
+	Source string   `json:"source,omitempty"`
+	Branch string   `json:"branch,omitempty"`
+	// Verdict is the latest decision (New when none).
+	Verdict   Verdict    `json:"verdict"`
+	Decisions []Decision `json:"decisions,omitempty"`
+	// Flagged marks a candidate a standing search found, awaiting review.
+	Flagged   bool      `json:"flagged,omitempty"`
+	FirstSeen time.Time `json:"first_seen"`
+	// Listed is false for a decided candidate that no longer ranks.
+	Listed bool `json:"listed"`
+}
+
+// Shown counts what one person was shown in a case.
+type Shown struct {
+	BlurredCrops  int `json:"blurred_crops"`
+	RevealedCrops int `json:"revealed_crops"`
+	FullPhotos    int `json:"full_photos"`
+	References    int `json:"references"`
+}
+
+// Case is one missing person's case.
+type Case struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Status Status `json:"status"`
+	// When and where the person disappeared, as the family tells it.
+	DisappearedOn string `json:"disappeared_on,omitempty"`
+	DisappearedAt string `json:"disappeared_at,omitempty"`
+	Notes         string `json:"notes,omitempty"`
+	// Contact is as little family data as the work needs.
+	Contact    string        `json:"contact,omitempty"`
+	Owner      string        `json:"owner"`
+	Filter     vector.Filter `json:"filter"`
+	References []Reference   `json:"references"`
+	Candidates []Candidate   `json:"candidates"`
+	// Shown counts, per user, the images shown in this case.
+	Shown   map[string]Shown `json:"shown"`
+	Created time.Time        `json:"created"`
+	Updated time.Time        `json:"updated"`
+	Matched time.Time        `json:"matched,omitzero"`
+}
+
+// Candidate returns the candidate for an individual.
+func (c *Case) Candidate(individual string) (*Candidate, bool) {
+	for i := range c.Candidates {
+		if c.Candidates[i].Individual == individual {
+			return &c.Candidates[i], true
+		}
+	}
+	return nil, false
+}
+
+// Excluded lists the individuals excluded for this case.
+func (c *Case) Excluded() []string {
+	var out []string
+	for _, cd := range c.Candidates {
+		if cd.Verdict == Excluded {
+			out = append(out, cd.Individual)
+		}
+	}
+	return out
+}
+
+// Flagged counts candidates awaiting review after a standing search.
+func (c *Case) Flagged() int {
+	n := 0
+	for _, cd := range c.Candidates {
+		if cd.Flagged {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,282 @@
+package cases_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"testing"
+
+	"github.com/facetriage/facetriage/internal/audit"
+	"github.com/facetriage/facetriage/internal/cases"
+	"github.com/facetriage/facetriage/internal/engine/facetest"
+	"github.com/facetriage/facetriage/internal/ingest"
+	"github.com/facetriage/facetriage/internal/match"
+	"github.com/facetriage/facetriage/internal/pipelinetest"
+	"github.com/facetriage/facetriage/internal/search"
+)
+
+var (
+	ctx        = context.Background()
+	caseworker = cases.Actor{Name: "amal", Role: "caseworker"}
+	reviewer   = cases.Actor{Name: "omar", Role: "reviewer"}
+)
+
+type fixture struct {
+	rig *pipelinetest.Rig
+	svc *cases.Service
+	log *audit.Log
+	dir string
+}
+
+// newFixture ingests an archive of fake photos: people 1–8, three photos
+// each (person 3's photos carry one detainee number).
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	rig := pipelinetest.Start(t, nil)
+	dir := t.TempDir()
+	for p := 1; p <= 8; p++ {
+		for v := 1; v <= 3; v++ {
+			name := fmt.Sprintf("p%d_v%d.png", p, v)
+			if p == 3 {
+				name = fmt.Sprintf("215_700%d_Sami_2013-01-0%d.png", 3, v)
+			}
+			pipelinetest.Write(t, filepath.Join(dir, "cache1", name), facetest.Photo(facetest.Spec{Person: uint8(p), Variant: uint8(v)}))
+		}
+	}
+	rig.Ingest(t, ingest.Options{Paths: []string{filepath.Join(dir, "cache1")}, Source: "caesar"})
+	lg, err := audit.Open(ctx, rig.Srv.JS, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := cases.Open(ctx, rig.Srv.JS, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Engine = facetest.Engine{}
+	svc.Ranker = &search.Searcher{Engine: facetest.Engine{}, Store: rig.Store, Catalogue: rig.Catalog}
+	svc.Audit = lg
+	svc.Shortlist = 5
+	return &fixture{rig: rig, svc: svc, log: lg, dir: dir}
+}
+
+func sha(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// openCase opens a case with a family photo of person p.
+func (f *fixture) openCase(t *testing.T, p uint8) cases.Case {
+	t.Helper()
+	c, err := f.svc.Create(ctx, caseworker, cases.Fields{Name: "Missing person", DisappearedOn: "2012-03-04"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err = f.svc.AddReference(ctx, caseworker, c.ID, facetest.Photo(facetest.Spec{Person: p, Variant: 99}), -1, false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err = f.svc.Match(ctx, caseworker, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestShortlistReviewAndExclusion(t *testing.T) {
+	f := newFixture(t)
+	c := f.openCase(t, 2)
+	if len(c.Candidates) != 5 {
+		t.Fatalf("%d candidates, want the shortlist of 5", len(c.Candidates))
+	}
+	// Person 2's three photos are three individuals (no number), first.
+	for i := 0; i < 3; i++ {
+		cd := c.Candidates[i]
+		if cd.Strength != match.Strong || cd.Verdict != cases.New || cd.Flagged {
+			t.Errorf("candidate %d: %+v, want a strong, new, unflagged match", i, cd)
+		}
+	}
+	first, second := c.Candidates[0].Individual, c.Candidates[1].Individual
+
+	// Identification needs "possible" first, and every decision a reason.
+	if _, err := f.svc.Decide(ctx, reviewer, c.ID, first, cases.Identified, "same scar"); !errors.Is(err, cases.ErrNotPossible) {
+		t.Fatalf("identify a new candidate: %v, want ErrNotPossible", err)
+	}
+	if _, err := f.svc.Decide(ctx, reviewer, c.ID, first, cases.Possible, " "); !errors.Is(err, cases.ErrInvalid) {
+		t.Fatalf("decision without a reason: %v", err)
+	}
+	if _, err := f.svc.Decide(ctx, reviewer, c.ID, first, cases.Possible, "same eyebrows"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.svc.Decide(ctx, reviewer, c.ID, second, cases.Excluded, "different ears")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Matching again never brings the excluded candidate back into the
+	// ranking; its decision stays on record.
+	for round := 0; round < 2; round++ {
+		if c, err = f.svc.Match(ctx, caseworker, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, cd := range c.Candidates {
+			if cd.Individual == second && (cd.Listed || cd.Verdict != cases.Excluded) {
+				t.Fatalf("round %d: the excluded candidate came back: %+v", round, cd)
+			}
+		}
+	}
+	cd, _ := c.Candidate(second)
+	if len(cd.Decisions) != 1 || cd.Decisions[0].By != "omar" || cd.Decisions[0].Reason != "different ears" {
+		t.Fatalf("the exclusion's record: %+v", cd.Decisions)
+	}
+	if cd, _ := c.Candidate(first); cd.Verdict != cases.Possible || !cd.Listed {
+		t.Fatalf("the possible candidate: %+v", cd)
+	}
+	c, err = f.svc.Decide(ctx, reviewer, c.ID, first, cases.Identified, "confirmed by the family's description")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := f.log.ForCase(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decisions int
+	for _, e := range events {
+		if e.Action == "decision" {
+			decisions++
+		}
+	}
+	if decisions != 3 {
+		t.Errorf("%d decisions in the audit trail, want 3", decisions)
+	}
+}
+
+func TestStandingSearchFlagsNewCandidates(t *testing.T) {
+	f := newFixture(t)
+	c := f.openCase(t, 9) // person 9 is not in the first cache
+	for _, cd := range c.Candidates {
+		if cd.Strength == match.Strong || cd.Strength == match.Possible {
+			t.Fatalf("a stranger matches: %+v", cd)
+		}
+	}
+	// A second cache arrives with two photos of person 9.
+	cache2 := filepath.Join(f.dir, "cache2")
+	for v := 1; v <= 2; v++ {
+		pipelinetest.Write(t, filepath.Join(cache2, fmt.Sprintf("p9_v%d.png", v)), facetest.Photo(facetest.Spec{Person: 9, Variant: uint8(v)}))
+	}
+	f.rig.Ingest(t, ingest.Options{Paths: []string{cache2}, Source: "dossier"})
+	flagged, err := f.svc.Rematch(ctx, cases.Actor{Name: "system", Role: "system"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flagged[c.ID] != 2 {
+		t.Fatalf("flagged %v, want 2 new candidates for case %s", flagged, c.ID)
+	}
+	c, _ = f.svc.Get(ctx, c.ID)
+	if c.Flagged() != 2 || !c.Candidates[0].Flagged || c.Candidates[0].Source != "dossier" {
+		t.Fatalf("case after the standing search: %+v", c.Candidates[:2])
+	}
+	// Reviewing clears the flag; a later rematch flags nothing new.
+	if _, err := f.svc.Decide(ctx, reviewer, c.ID, c.Candidates[0].Individual, cases.Possible, "looks alike"); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := f.svc.Rematch(ctx, cases.Actor{Name: "system", Role: "system"})
+	if again[c.ID] != 0 {
+		t.Fatalf("a second rematch flagged %d more", again[c.ID])
+	}
+}
+
+func TestReferencePhotosWithSeveralFaces(t *testing.T) {
+	f := newFixture(t)
+	c, _ := f.svc.Create(ctx, caseworker, cases.Fields{Name: "Someone"})
+	group := facetest.Photo(facetest.Spec{Person: 4, Faces: 3})
+	_, err := f.svc.AddReference(ctx, caseworker, c.ID, group, -1, false, false)
+	var pe *cases.PickFaceError
+	if !errors.As(err, &pe) || len(pe.Faces) != 3 {
+		t.Fatalf("got %v, want a choice of 3 faces", err)
+	}
+	c, err = f.svc.AddReference(ctx, caseworker, c.ID, group, 1, true, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := c.References[0]; r.Face != 1 || !r.Child || r.Descriptor != facetest.Descriptor(5, 0) {
+		t.Fatalf("reference %+v: want face 1 (person 5), marked child", r)
+	}
+	if _, err := f.svc.AddReference(ctx, caseworker, c.ID, facetest.Photo(facetest.Spec{Kind: facetest.NoFace}), -1, false, false); !errors.Is(err, cases.ErrNoFace) {
+		t.Fatalf("a photo without a face: %v", err)
+	}
+	if _, err := f.svc.Create(ctx, caseworker, cases.Fields{Name: ""}); !errors.Is(err, cases.ErrInvalid) {
+		t.Fatalf("a case without a name: %v", err)
+	}
+	if _, err := f.svc.Create(ctx, caseworker, cases.Fields{Name: "x", DisappearedOn: "last spring"}); !errors.Is(err, cases.ErrInvalid) {
+		t.Fatalf("a case with a bad date: %v", err)
+	}
+	if _, err := f.svc.Get(ctx, "../../etc"); !errors.Is(err, cases.ErrNotFound) {
+		t.Fatalf("a bad case id: %v", err)
+	}
+}
+
+func TestEvidenceExport(t *testing.T) {
+	f := newFixture(t)
+	c := f.openCase(t, 3) // the numbered individual: three photos
+	ind := c.Candidates[0].Individual
+	if ind != "caesar/215/7003" || c.Candidates[0].Photos != 3 {
+		t.Fatalf("rank 1: %+v, want the numbered individual with 3 photos", c.Candidates[0])
+	}
+	var buf bytes.Buffer
+	if err := f.svc.Export(ctx, reviewer, c.ID, f.rig.Catalog, f.log, &buf); !errors.Is(err, cases.ErrNotIdentified) {
+		t.Fatalf("export before identification: %v", err)
+	}
+	f.svc.Decide(ctx, reviewer, c.ID, ind, cases.Possible, "same")
+	f.svc.Decide(ctx, reviewer, c.ID, ind, cases.Identified, "the family recognised the clothes")
+	if err := f.svc.Export(ctx, reviewer, c.ID, f.rig.Catalog, f.log, &buf); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, zf := range zr.File {
+		rc, _ := zf.Open()
+		files[zf.Name], _ = io.ReadAll(rc)
+		rc.Close()
+	}
+	var manifest struct {
+		Files []struct{ Name, SHA256, Original string }
+	}
+	if err := json.Unmarshal(files["MANIFEST.json"], &manifest); err != nil {
+		t.Fatal(err)
+	}
+	originals := 0
+	for _, m := range manifest.Files {
+		b, ok := files[m.Name]
+		if !ok || sha(b) != m.SHA256 {
+			t.Errorf("%s: missing or its SHA-256 differs from the manifest", m.Name)
+		}
+		if m.Original != "" {
+			originals++
+			if filepath.Base(m.Name) != m.SHA256+".png" {
+				t.Errorf("original %s is not named by its SHA-256", m.Name)
+			}
+		}
+	}
+	if originals != 3 {
+		t.Errorf("%d originals, want the individual's 3 photos", originals)
+	}
+	for _, name := range []string{"case.json", "metadata/photos.json", "metadata/faces.json", "scores.json", "review/decisions.json", "review/audit.json"} {
+		if len(files[name]) == 0 {
+			t.Errorf("%s missing from the export", name)
+		}
+	}
+	var trail []audit.Event
+	json.Unmarshal(files["review/audit.json"], &trail)
+	if len(trail) == 0 || trail[len(trail)-1].Action != "export" {
+		t.Errorf("the exported trail does not end with the export itself: %d events", len(trail))
+	}
+}

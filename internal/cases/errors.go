@@ -1,0 +1,38 @@
+package cases
+
+import "errors"
+
+// Sentinel errors, wrapped with detail.
+var (
+	ErrNotFound = errors.New("no such case")
+	// ErrNoCandidate: the individual is not on the case's list.
+	ErrNoCandidate = errors.New("no such candidate in this case")
+	// ErrPickFace: the reference photo shows several faces; the caseworker
+	// must choose one (the error lists them).
+	ErrPickFace = errors.New("the photo shows several faces: choose the missing person's")
+	// ErrNoFace: no face was found in the reference photo.
+	ErrNoFace = errors.New("no face found in the reference photo")
+	// ErrInvalid: a field is missing or malformed.
+	ErrInvalid = errors.New("invalid case data")
+	// ErrNotPossible: only a candidate marked possible can be identified.
+	ErrNotPossible = errors.New("only a candidate a reviewer marked possible can be identified")
+	// ErrClosed: the case is closed.
+	ErrClosed = errors.New("the case is closed")
+	// ErrNotIdentified: export needs an identified candidate.
+	ErrNotIdentified = errors.New("no identified candidate to export")
+)
+
+// PickFaceError lists the faces to choose from.
+type PickFaceError struct {
+	Faces []FaceChoice
+}
+
+// FaceChoice is one face of a reference photo.
+type FaceChoice struct {
+	Index int `json:"index"`
+	Box   [4]int `json:"box"`
+	Size  int `json:"size"`
+}
+
+func (e *PickFaceError) Error() string { return ErrPickFace.Error() }
+func (e *PickFaceError) Unwrap() error { return ErrPickFace }

@@ -1,0 +1,125 @@
+package web
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+		"net/http"
+	"time"
+
+	"github.com/facetriage/facetriage/internal/api"
+	"github.com/facetriage/facetriage/internal/auth"
+)
+
+// LoginPath is the login page, where the permission wrapper sends a
+// browser that is not logged in.
+const LoginPath = "/login"
+
+var (
+	//go:embed templates/*.html
+	templateFS embed.FS
+	//go:embed static/style.css
+	styleCSS []byte
+)
+
+// pageNames are the page templates; each is parsed with layout.html.
+var pageNames = []string{"login", "cases", "case_new", "case", "pick", "photo", "family_warning", "family", "admin", "error"}
+
+// ui holds what the pages need.
+type ui struct {
+	d       *api.Deps
+	pages   map[string]*template.Template
+	msgs    catalogues
+	pending *pendingStore
+	now     func() time.Time
+}
+
+func newUI(d *api.Deps) (*ui, error) {
+	msgs, err := loadCatalogues()
+	if err != nil {
+		return nil, err
+	}
+	u := &ui{d: d, msgs: msgs, pending: newPendingStore(30*time.Minute, 32), pages: map[string]*template.Template{},
+		now: func() time.Time { return time.Now().UTC() }}
+	for _, name := range pageNames {
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		u.pages[name] = t
+	}
+	return u, nil
+}
+
+var funcs = template.FuncMap{
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	},
+	"day": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02")
+	},
+	"distance": func(d float64) string { return fmt.Sprintf("%.3f", d) },
+	"inc":      func(i int) int { return i + 1 },
+}
+
+// Routes are the web UI's part of the permission matrix:
+//
+//	admin:      accounts and API tokens (no case, no image)
+//	caseworker: cases, reference photos, shortlists, family viewing
+//	reviewer:   cases (read), shortlists, decisions
+//
+// It panics if the embedded templates or catalogues are broken: a build
+// defect, which the package's tests catch.
+func Routes(d *api.Deps) []api.Route {
+	u, err := newUI(d)
+	if err != nil {
+		panic(err)
+	}
+	return u.routes()
+}
+
+var (
+	anyone     = []auth.Role{auth.RoleAdmin, auth.RoleCaseworker, auth.RoleReviewer}
+	admin      = []auth.Role{auth.RoleAdmin}
+	caseworker = []auth.Role{auth.RoleCaseworker}
+	reviewer   = []auth.Role{auth.RoleReviewer}
+	casework   = []auth.Role{auth.RoleCaseworker, auth.RoleReviewer}
+)
+
+func serveStyle(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	_, _ = w.Write(styleCSS)
+}
+
+func (u *ui) routes() []api.Route {
+	return []api.Route{
+		{Method: "GET", Path: "/static/style.css", Public: true, Kind: api.Other, Summary: "The UI's style sheet", Handler: serveStyle},
+		{Method: "GET", Path: "/{$}", Roles: anyone, Kind: api.Page, Summary: "Home: the admin page or the cases", Handler: u.home},
+		{Method: "GET", Path: LoginPath, Public: true, Kind: api.Page, Summary: "The login form", Handler: u.loginPage},
+		{Method: "POST", Path: LoginPath, Public: true, Kind: api.Page, Summary: "Log in", Handler: u.loginPost},
+		{Method: "POST", Path: "/logout", Roles: anyone, Kind: api.Page, Summary: "Log out", Handler: u.logoutPost},
+
+		{Method: "GET", Path: "/cases", Roles: casework, Kind: api.Page, Summary: "The cases", Handler: u.casesPage},
+		{Method: "GET", Path: "/cases/new", Roles: caseworker, Kind: api.Page, Summary: "The form to open a case", Handler: u.newCasePage},
+		{Method: "POST", Path: "/cases", Roles: caseworker, Kind: api.Page, Summary: "Open a case", Handler: u.createCase},
+		{Method: "GET", Path: "/cases/{id}", Roles: casework, Kind: api.Page, Summary: "A case and its shortlist", Handler: u.casePage},
+		{Method: "POST", Path: "/cases/{id}/references", Roles: caseworker, Kind: api.Page, Summary: "Add a reference photo", Handler: u.addReference},
+		{Method: "GET", Path: "/cases/{id}/faces/{pending}", Roles: caseworker, Kind: api.Page, Summary: "Choose the face in a reference photo with several", Handler: u.pickPage},
+		{Method: "GET", Path: "/cases/{id}/faces/{pending}/photo", Roles: caseworker, Kind: api.Image, Summary: "The reference photo awaiting a face choice (its uploader only)", Handler: u.pendingPhoto},
+		{Method: "POST", Path: "/cases/{id}/faces/{pending}", Roles: caseworker, Kind: api.Page, Summary: "Choose the face", Handler: u.pickPost},
+		{Method: "POST", Path: "/cases/{id}/match", Roles: casework, Kind: api.Page, Summary: "Match the case against the archive", Handler: u.matchPost},
+		{Method: "POST", Path: "/cases/{id}/candidates/{individual}/decision", Roles: reviewer, Kind: api.Page, Summary: "Record a reviewer's decision", Handler: u.decidePost},
+		{Method: "GET", Path: "/cases/{id}/candidates/{individual}/photo-page", Roles: casework, Kind: api.Page, Summary: "A candidate's full photo, after a warning", Handler: u.photoPage},
+		{Method: "GET", Path: "/cases/{id}/family", Roles: caseworker, Kind: api.Page, Summary: "Family viewing: only candidates a reviewer marked possible", Handler: u.familyPage},
+
+		{Method: "GET", Path: "/admin", Roles: admin, Kind: api.Page, Summary: "Accounts and API tokens", Handler: u.adminPage},
+		{Method: "POST", Path: "/admin/users", Roles: admin, Kind: api.Page, Summary: "Add an account", Handler: u.addUser},
+		{Method: "POST", Path: "/admin/tokens", Roles: admin, Kind: api.Page, Summary: "Create an API token", Handler: u.createToken},
+	}
+}
