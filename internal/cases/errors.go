@@ -29,9 +29,9 @@ type PickFaceError struct {
 
 // FaceChoice is one face of a reference photo.
 type FaceChoice struct {
-	Index int `json:"index"`
+	Index int    `json:"index"`
 	Box   [4]int `json:"box"`
-	Size  int `json:"size"`
+	Size  int    `json:"size"`
 }
 
 func (e *PickFaceError) Error() string { return ErrPickFace.Error() }

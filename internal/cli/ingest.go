@@ -7,8 +7,8 @@ import (
 	"github.com/facetriage/facetriage/internal/app"
 	"github.com/facetriage/facetriage/internal/engine"
 	"github.com/facetriage/facetriage/internal/engine/native"
-	"github.com/facetriage/facetriage/internal/vector"
 	"github.com/facetriage/facetriage/internal/ingest"
+	"github.com/facetriage/facetriage/internal/vector"
 )
 
 type ingestCmd struct {
