@@ -1,0 +1,229 @@
+package api_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/facetriage/facetriage/internal/api"
+	"github.com/facetriage/facetriage/internal/audit"
+	"github.com/facetriage/facetriage/internal/auth"
+	"github.com/facetriage/facetriage/internal/cases"
+	"github.com/facetriage/facetriage/internal/engine/facetest"
+	"github.com/facetriage/facetriage/internal/imaging"
+	"github.com/facetriage/facetriage/internal/ingest"
+	"github.com/facetriage/facetriage/internal/pipelinetest"
+	"github.com/facetriage/facetriage/internal/search"
+	"github.com/facetriage/facetriage/internal/web"
+)
+
+const password = "correct horse battery staple"
+
+// world is a running API with an archive, accounts of every role, and a
+// case with a shortlist, so that every route's parameters exist.
+type world struct {
+	srv      *httptest.Server
+	d        *api.Deps
+	params   map[string]string
+	sessions map[auth.Role]auth.Session
+	tokens   map[auth.Role]string
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	ctx := context.Background()
+	rig := pipelinetest.Start(t, nil)
+	dir := t.TempDir()
+	for p := 1; p <= 4; p++ {
+		pipelinetest.Write(t, dir+"/p"+string(rune('0'+p))+".png", facetest.Photo(facetest.Spec{Person: uint8(p)}))
+	}
+	rig.Ingest(t, ingest.Options{Paths: []string{dir}})
+	as, err := auth.Open(ctx, rig.Srv.JS, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lg, err := audit.Open(ctx, rig.Srv.JS, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := cases.Open(ctx, rig.Srv.JS, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	searcher := &search.Searcher{Engine: facetest.Engine{}, Store: rig.Store, Catalogue: rig.Catalog}
+	cs.Engine, cs.Ranker, cs.Audit = facetest.Engine{}, searcher, lg
+	d := &api.Deps{Auth: as, Audit: lg, Cases: cs, Searcher: searcher, Catalog: rig.Catalog,
+		Log:   slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+		Ready: func(context.Context) error { return nil }, Blur: imaging.Obscure}
+	w := &world{d: d, sessions: map[auth.Role]auth.Session{}, tokens: map[auth.Role]string{}}
+	for _, r := range []auth.Role{auth.RoleAdmin, auth.RoleCaseworker, auth.RoleReviewer} {
+		if err := as.AddUser(ctx, string(r)+"-user", r, password); err != nil {
+			t.Fatal(err)
+		}
+		if w.sessions[r], err = as.Login(ctx, string(r)+"-user", password); err != nil {
+			t.Fatal(err)
+		}
+		if w.tokens[r], _, err = as.CreateToken(ctx, "matrix-"+string(r), r, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	as.AddUser(ctx, "victim", auth.RoleCaseworker, password)
+	_, victimToken, _ := as.CreateToken(ctx, "victim", auth.RoleCaseworker, "test")
+	a := cases.Actor{Name: "caseworker-user", Role: "caseworker"}
+	c, err := cs.Create(ctx, a, cases.Fields{Name: "A missing man"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err = cs.AddReference(ctx, a, c.ID, facetest.Photo(facetest.Spec{Person: 2, Variant: 7}), -1, false, false); err != nil {
+		t.Fatal(err)
+	}
+	if c, err = cs.Match(ctx, a, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	w.params = map[string]string{"id": c.ID, "individual": c.Candidates[0].Individual, "ref": c.References[0].ID, "name": "victim"}
+	w.srv = httptest.NewServer(d.Handler(web.LoginPath, d.Routes(), web.Routes(d)))
+	t.Cleanup(w.srv.Close)
+	w.params["token"] = victimToken.ID
+	return w
+}
+
+// path fills a route's parameters ({id} of the tokens route is a token).
+func (w *world) path(rt api.Route) string {
+	p := rt.Path
+	for k, v := range w.params {
+		if k == "id" && strings.HasPrefix(rt.Path, "/api/v1/tokens/") {
+			v = w.params["token"]
+		}
+		p = strings.ReplaceAll(p, "{"+k+"}", url.PathEscape(v))
+	}
+	return p
+}
+
+type who struct {
+	name    string
+	role    auth.Role
+	session *auth.Session
+	token   string
+}
+
+func (w *world) do(t *testing.T, rt api.Route, as who) int {
+	t.Helper()
+	body := io.Reader(strings.NewReader("{}"))
+	req, _ := http.NewRequest(rt.Method, w.srv.URL+w.path(rt), body)
+	req.Header.Set("Content-Type", "application/json")
+	if as.session != nil {
+		req.AddCookie(&http.Cookie{Name: auth.CookieName, Value: as.session.ID})
+		req.Header.Set(auth.CSRFHeader, as.session.CSRF)
+	}
+	if as.token != "" {
+		req.Header.Set("Authorization", "Bearer "+as.token)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestPermissionMatrix walks every route — API, pages and images — with
+// every role, by session and by token, and with no identity at all.
+func TestPermissionMatrix(t *testing.T) {
+	w := newWorld(t)
+	routes := append(w.d.Routes(), web.Routes(w.d)...)
+	if len(routes) < 40 {
+		t.Fatalf("only %d routes: the matrix is incomplete", len(routes))
+	}
+	ctx := context.Background()
+	for _, rt := range routes {
+		t.Run(rt.Method+" "+rt.Path, func(t *testing.T) {
+			code := w.do(t, rt, who{name: "nobody"})
+			switch {
+			case rt.Public && (code == 401 || code == 403):
+				t.Errorf("public route refused an anonymous request: %d", code)
+			case !rt.Public && rt.Kind == api.Page && rt.Method == "GET" && code != http.StatusSeeOther:
+				t.Errorf("anonymous page request: %d, want a redirect to the login page", code)
+			case !rt.Public && !(rt.Kind == api.Page && rt.Method == "GET") && code != 401:
+				t.Errorf("anonymous request: %d, want 401", code)
+			}
+			if rt.Public {
+				return
+			}
+			for _, role := range []auth.Role{auth.RoleAdmin, auth.RoleCaseworker, auth.RoleReviewer} {
+				sess := w.sessions[role]
+				if strings.HasSuffix(rt.Path, "/logout") { // it would end the shared session
+					s, err := w.d.Auth.Login(ctx, string(role)+"-user", password)
+					if err != nil {
+						t.Fatal(err)
+					}
+					sess = s
+				}
+				for _, as := range []who{{name: "session", role: role, session: &sess}, {name: "token", role: role, token: w.tokens[role]}} {
+					code := w.do(t, rt, as)
+					allowed := slices.Contains(rt.Roles, role)
+					if allowed && (code == 401 || code == 403) {
+						t.Errorf("%s by %s: %d, but the role is allowed", role, as.name, code)
+					}
+					if !allowed && code != 403 {
+						t.Errorf("%s by %s: %d, want 403", role, as.name, code)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestCSRF: a cookie session's unsafe request without its CSRF token is
+// refused, and the refusal is audited.
+func TestCSRF(t *testing.T) {
+	w := newWorld(t)
+	sess := w.sessions[auth.RoleCaseworker]
+	req, _ := http.NewRequest("POST", w.srv.URL+"/api/v1/cases", strings.NewReader(`{"name":"x"}`))
+	req.AddCookie(&http.Cookie{Name: auth.CookieName, Value: sess.ID})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Fatalf("POST without CSRF token: %d, want 403", resp.StatusCode)
+	}
+	var denied bool
+	w.d.Audit.Read(context.Background(), 1, func(e audit.Event) error {
+		denied = denied || (e.Action == "denied" && e.Detail["why"] == "csrf")
+		return nil
+	})
+	if !denied {
+		t.Error("the refused request is not in the audit trail")
+	}
+}
+
+// TestOpenAPIDocumentsEveryRoute: /api/openapi.json lists every non-page
+// route with its roles.
+func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
+	w := newWorld(t)
+	resp, err := http.Get(w.srv.URL + "/api/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	doc := string(b)
+	for _, rt := range w.d.Routes() {
+		if !strings.Contains(doc, `"`+rt.Path+`"`) {
+			t.Errorf("%s %s missing from the OpenAPI document", rt.Method, rt.Path)
+		}
+	}
+	if !strings.Contains(doc, `"openapi":"3.0.3"`) || !strings.Contains(doc, `"x-roles"`) {
+		t.Error("not an OpenAPI 3 document with roles")
+	}
+}

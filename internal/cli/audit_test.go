@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/facetriage/facetriage/internal/app"
+	"github.com/facetriage/facetriage/internal/audit"
+	"github.com/facetriage/facetriage/internal/config"
+)
+
+// TestAuditVerifyDetectsTampering writes audit records through the
+// application, alters one of them in JetStream's files on disk (as someone
+// with access to the server's storage could), and runs `facetriage audit
+// verify`: it must name the altered record and exit non-zero.
+func TestAuditVerifyDetectsTampering(t *testing.T) {
+	dir := t.TempDir()
+	cfg := config.Config{DataDir: dir}
+	ctx := context.Background()
+	rt, err := app.Connect(ctx, cfg, slog.New(slog.DiscardHandler), app.Own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lg, err := rt.OpenAudit(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var target uint64
+	for i := 1; i <= 12; i++ {
+		e, err := lg.Append(ctx, audit.Event{Actor: "omar", Role: "reviewer", Action: "decision", Case: "CABCDEFGHIJKL",
+			Object: fmt.Sprintf("caesar/215/%04d", i), Detail: map[string]string{"verdict": "excluded", "reason": "different ears"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 7 {
+			target = e.Seq
+		}
+	}
+	rt.Close()
+
+	code, out, stderr := run(t, "--data", dir, "audit", "verify")
+	if code != ExitOK || !strings.Contains(out, "intact") {
+		t.Fatalf("untouched trail: exit %d: %s %s", code, out, stderr)
+	}
+
+	// Turn record 7's "excluded" into "exclUded" in the block file.
+	altered := false
+	filepath.WalkDir(filepath.Join(dir, "jetstream"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(p, ".blk") || !strings.Contains(p, audit.StreamName) {
+			return nil
+		}
+		b, _ := os.ReadFile(p)
+		i := bytes.Index(b, []byte("caesar/215/0007"))
+		if i < 0 {
+			return nil
+		}
+		j := bytes.Index(b[i:], []byte("excluded"))
+		b[i+j+4] = 'U'
+		altered = os.WriteFile(p, b, 0o600) == nil
+		return nil
+	})
+	if !altered {
+		t.Fatal("record 7 not found in the audit stream's files")
+	}
+	code, out, stderr = run(t, "--data", dir, "audit", "verify")
+	if code != ExitError {
+		t.Fatalf("altered trail: exit %d, want %d: %s", code, ExitError, out)
+	}
+	if !strings.Contains(out, fmt.Sprintf("record %d:", target)) || !strings.Contains(stderr, "altered") {
+		t.Fatalf("verify did not name record %d:\n%s\n%s", target, out, stderr)
+	}
+	t.Logf("audit verify reported:\n%s", out)
+}
