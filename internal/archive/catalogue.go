@@ -112,16 +112,10 @@ func (c *Catalogue) update(ctx context.Context, sha string, fn func(p *Photo) er
 		if err == nil {
 			return p, nil
 		}
-		if !isConflict(err) || attempt > 20 {
+		if !bus.IsConflict(err) || attempt > 20 {
 			return p, fmt.Errorf("archive: photo %s: %w", sha, err)
 		}
 	}
-}
-
-func isConflict(err error) bool {
-	var apiErr *jetstream.APIError
-	return errors.Is(err, jetstream.ErrKeyExists) ||
-		(errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence)
 }
 
 // AddPath is an Update that records one more place the photo was found.
@@ -139,35 +133,13 @@ func keyOf(s string) string {
 
 // Photos calls fn with every photo record, in no particular order.
 func (c *Catalogue) Photos(ctx context.Context, fn func(Photo) error) error {
-	return each(ctx, c.photos, func(b []byte) error {
+	return bus.EachValue(ctx, c.photos, func(b []byte) error {
 		var p Photo
 		if err := json.Unmarshal(b, &p); err != nil {
 			return err
 		}
 		return fn(p)
 	})
-}
-
-// each calls fn with the value of every key of a bucket.
-func each(ctx context.Context, kv jetstream.KeyValue, fn func([]byte) error) error {
-	w, err := kv.WatchAll(ctx, jetstream.IgnoreDeletes())
-	if err != nil {
-		return fmt.Errorf("archive: %w", err)
-	}
-	defer w.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case e := <-w.Updates():
-			if e == nil {
-				return nil // the initial values are all delivered
-			}
-			if err := fn(e.Value()); err != nil {
-				return err
-			}
-		}
-	}
 }
 
 // Watch calls fn with every later change to a photo record, until ctx ends.

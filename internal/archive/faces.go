@@ -12,6 +12,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/facetriage/facetriage/internal/bus"
 	"github.com/facetriage/facetriage/internal/face"
 )
 
@@ -70,7 +71,7 @@ func (c *Catalogue) Face(ctx context.Context, photo string, index int) (FaceReco
 
 // Faces calls fn with every face record (to rebuild an index).
 func (c *Catalogue) Faces(ctx context.Context, fn func(FaceRecord) error) error {
-	return each(ctx, c.faces, func(b []byte) error {
+	return bus.EachValue(ctx, c.faces, func(b []byte) error {
 		var f FaceRecord
 		if err := json.Unmarshal(b, &f); err != nil {
 			return err

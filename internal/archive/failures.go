@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/facetriage/facetriage/internal/bus"
 	"github.com/facetriage/facetriage/internal/pipeline"
 	"github.com/facetriage/facetriage/proto/facetriagepb"
 )
@@ -57,7 +58,7 @@ func (c *Catalogue) RecordFailure(ctx context.Context, f *facetriagepb.Failure) 
 // Failures returns every failure record, newest first.
 func (c *Catalogue) Failures(ctx context.Context) ([]*facetriagepb.Failure, error) {
 	var out []*facetriagepb.Failure
-	err := each(ctx, c.failures, func(b []byte) error {
+	err := bus.EachValue(ctx, c.failures, func(b []byte) error {
 		f := &facetriagepb.Failure{}
 		if err := protojson.Unmarshal(b, f); err != nil {
 			return err

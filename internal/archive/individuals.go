@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/facetriage/facetriage/internal/bus"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -47,7 +48,7 @@ func (c *Catalogue) AddToIndividual(ctx context.Context, key, photo string) erro
 		if err == nil {
 			return nil
 		}
-		if !isConflict(err) {
+		if !bus.IsConflict(err) {
 			return fmt.Errorf("archive: individual %s: %w", key, err)
 		}
 	}

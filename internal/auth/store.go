@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -142,33 +141,6 @@ func (s *Store) burn(ctx context.Context, pw string) error {
 	return err
 }
 
-// isConflict says whether a Create or Update lost to another writer.
-func isConflict(err error) bool {
-	return errors.Is(err, jetstream.ErrKeyRevisionMismatch) || errors.Is(err, jetstream.ErrKeyExists)
-}
-
 // maxAttempts bounds the retries of an optimistic update; each round one
 // writer wins, so this is far more than concurrent logins need.
 const maxAttempts = 200
-
-// each calls fn with the value of every key of a bucket.
-func each(ctx context.Context, kv jetstream.KeyValue, fn func([]byte) error) error {
-	w, err := kv.WatchAll(ctx, jetstream.IgnoreDeletes())
-	if err != nil {
-		return fmt.Errorf("auth: %s: %w", kv.Bucket(), err)
-	}
-	defer w.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case e := <-w.Updates():
-			if e == nil {
-				return nil // the initial values are all delivered
-			}
-			if err := fn(e.Value()); err != nil {
-				return err
-			}
-		}
-	}
-}

@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/facetriage/facetriage/internal/bus"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -152,7 +153,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 		if err == nil {
 			return nil
 		}
-		if !isConflict(err) || attempt >= maxAttempts {
+		if !bus.IsConflict(err) || attempt >= maxAttempts {
 			return fmt.Errorf("auth: revoke token %s: %w", id, err)
 		}
 	}
@@ -161,7 +162,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 // Tokens returns every token, revoked ones included, oldest first.
 func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
 	var ts []Token
-	err := each(ctx, s.tokens, func(b []byte) error {
+	err := bus.EachValue(ctx, s.tokens, func(b []byte) error {
 		var r tokenRecord
 		if err := json.Unmarshal(b, &r); err != nil {
 			return fmt.Errorf("auth: token record: %w", err)

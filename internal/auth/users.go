@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/facetriage/facetriage/internal/bus"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -140,7 +141,7 @@ func (s *Store) RevokeSessions(ctx context.Context, name string) error {
 // Users returns every account, by name, without password hashes.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
 	var us []User
-	err := each(ctx, s.users, func(b []byte) error {
+	err := bus.EachValue(ctx, s.users, func(b []byte) error {
 		var r userRecord
 		if err := json.Unmarshal(b, &r); err != nil {
 			return fmt.Errorf("auth: user record: %w", err)
@@ -193,7 +194,7 @@ func (s *Store) updateUser(ctx context.Context, name string, fn func(r *userReco
 		if err == nil {
 			return r, nil
 		}
-		if !isConflict(err) || attempt >= maxAttempts {
+		if !bus.IsConflict(err) || attempt >= maxAttempts {
 			return r, fmt.Errorf("auth: user %s: %w", name, err)
 		}
 	}

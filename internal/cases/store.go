@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/facetriage/facetriage/internal/bus"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -104,8 +105,7 @@ func (s *store) update(ctx context.Context, id string, now time.Time, fn func(*C
 		if err == nil {
 			return c, nil
 		}
-		var apiErr *jetstream.APIError
-		if !errors.Is(err, jetstream.ErrKeyExists) && !(errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence) {
+		if !bus.IsConflict(err) {
 			return c, fmt.Errorf("cases: %w", err)
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"image"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"github.com/facetriage/facetriage/internal/engine/native"
 	"github.com/facetriage/facetriage/internal/face"
 	"github.com/facetriage/facetriage/internal/imgfile"
+	"github.com/facetriage/facetriage/internal/pipeline"
 )
 
 type embedCmd struct {
@@ -108,16 +108,8 @@ func (c *embedCmd) embedOne(ctx context.Context, eng *engine.Engine, path string
 }
 
 func errorKind(err error) string {
-	for _, k := range []struct {
-		err  error
-		kind string
-	}{
-		{imgfile.ErrEmpty, "empty"}, {imgfile.ErrNotImage, "not_image"}, {imgfile.ErrTruncated, "truncated"},
-		{imgfile.ErrTooLarge, "too_large"}, {imgfile.ErrTooSmall, "too_small"}, {imgfile.ErrCorrupt, "corrupt"},
-	} {
-		if errors.Is(err, k.err) {
-			return k.kind
-		}
+	if k := pipeline.ErrorKind(err); k != "" {
+		return k
 	}
 	return "io"
 }
