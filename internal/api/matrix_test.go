@@ -114,6 +114,11 @@ type who struct {
 }
 
 func (w *world) do(t *testing.T, rt api.Route, as who) int {
+	code, _ := w.doBody(t, rt, as)
+	return code
+}
+
+func (w *world) doBody(t *testing.T, rt api.Route, as who) (int, string) {
 	t.Helper()
 	body := io.Reader(strings.NewReader("{}"))
 	req, _ := http.NewRequest(rt.Method, w.srv.URL+w.path(rt), body)
@@ -130,9 +135,9 @@ func (w *world) do(t *testing.T, rt api.Route, as who) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, resp.Body)
+	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	return resp.StatusCode
+	return resp.StatusCode, string(b)
 }
 
 // TestPermissionMatrix walks every route — API, pages and images — with
@@ -146,10 +151,10 @@ func TestPermissionMatrix(t *testing.T) {
 	ctx := context.Background()
 	for _, rt := range routes {
 		t.Run(rt.Method+" "+rt.Path, func(t *testing.T) {
-			code := w.do(t, rt, who{name: "nobody"})
+			code, body := w.doBody(t, rt, who{name: "nobody"})
 			switch {
-			case rt.Public && (code == 401 || code == 403):
-				t.Errorf("public route refused an anonymous request: %d", code)
+			case rt.Public && (code == 403 || strings.Contains(body, `"unauthenticated"`)):
+				t.Errorf("public route refused an anonymous request: %d %s", code, body)
 			case !rt.Public && rt.Kind == api.Page && rt.Method == "GET" && code != http.StatusSeeOther:
 				t.Errorf("anonymous page request: %d, want a redirect to the login page", code)
 			case !rt.Public && !(rt.Kind == api.Page && rt.Method == "GET") && code != 401:

@@ -114,6 +114,9 @@ var errStatus = []struct {
 	{auth.ErrUserExists, http.StatusConflict, "exists"},
 	{auth.ErrWeakPassword, http.StatusBadRequest, "weak_password"},
 	{auth.ErrInvalidName, http.StatusBadRequest, "invalid"},
+	{auth.ErrBadRole, http.StatusBadRequest, "invalid"},
+	{auth.ErrNoUser, http.StatusNotFound, "not_found"},
+	{auth.ErrNoToken, http.StatusNotFound, "not_found"},
 	{auth.ErrBadCredentials, http.StatusUnauthorized, "bad_credentials"},
 	{auth.ErrLocked, http.StatusTooManyRequests, "locked"},
 }

@@ -35,6 +35,10 @@ func (d *Deps) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Deps) metrics(w http.ResponseWriter, r *http.Request) {
+	if d.Registry == nil {
+		http.Error(w, "no metrics in this process", http.StatusNotFound)
+		return
+	}
 	promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 }
 

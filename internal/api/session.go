@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/facetriage/facetriage/internal/audit"
 	"github.com/facetriage/facetriage/internal/auth"
@@ -24,7 +25,11 @@ type sessionInfo struct {
 // sets the session cookie. Shared by the API and the login page.
 func (d *Deps) Login(w http.ResponseWriter, r *http.Request, name, password string) (sessionInfo, error) {
 	sess, err := d.Auth.Login(r.Context(), name, password)
-	ev := audit.Event{Actor: name, Action: "login", Detail: map[string]string{"remote": r.RemoteAddr}}
+	actor := name
+	if strings.TrimSpace(actor) == "" {
+		actor = "(no name given)"
+	}
+	ev := audit.Event{Actor: actor, Action: "login", Detail: map[string]string{"remote": r.RemoteAddr}}
 	if err != nil {
 		ev.Action, ev.Detail["error"] = "login_failed", err.Error()
 	} else {
