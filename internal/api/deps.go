@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"log/slog"
+	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -28,6 +29,9 @@ type Deps struct {
 	Blur func(jpeg []byte, grey, blur bool) ([]byte, error)
 	// Secure marks cookies Secure (the API is served over TLS).
 	Secure bool
+	// PageError answers a refused page request in HTML (the web UI sets
+	// it); without it, pages get the JSON answer.
+	PageError func(w http.ResponseWriter, r *http.Request, status int, msg string)
 
 	all []Route // every route served, for the OpenAPI document
 }

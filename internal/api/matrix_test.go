@@ -155,9 +155,9 @@ func TestPermissionMatrix(t *testing.T) {
 			switch {
 			case rt.Public && (code == 403 || strings.Contains(body, `"unauthenticated"`)):
 				t.Errorf("public route refused an anonymous request: %d %s", code, body)
-			case !rt.Public && rt.Kind == api.Page && rt.Method == "GET" && code != http.StatusSeeOther:
+			case !rt.Public && rt.Kind == api.Page && code != http.StatusSeeOther:
 				t.Errorf("anonymous page request: %d, want a redirect to the login page", code)
-			case !rt.Public && !(rt.Kind == api.Page && rt.Method == "GET") && code != 401:
+			case !rt.Public && rt.Kind != api.Page && code != 401:
 				t.Errorf("anonymous request: %d, want 401", code)
 			}
 			if rt.Public {

@@ -55,7 +55,7 @@ func (d *Deps) guard(rt Route, loginPath string) http.Handler {
 		}
 		id, err := d.Auth.Identify(r)
 		if err != nil {
-			if rt.Kind == Page && r.Method == http.MethodGet {
+			if rt.Kind == Page { // an expired session in the middle of a form, too
 				http.Redirect(w, r, loginPath, http.StatusSeeOther)
 				return
 			}
@@ -64,16 +64,25 @@ func (d *Deps) guard(rt Route, loginPath string) http.Handler {
 		}
 		if !slices.Contains(rt.Roles, id.Role) {
 			d.deny(r, id, rt, "role")
-			writeError(w, http.StatusForbidden, "your role ("+string(id.Role)+") may not do this", "forbidden")
+			d.refuse(w, r, rt, "your role ("+string(id.Role)+") may not do this", "forbidden")
 			return
 		}
 		if err := auth.CheckCSRF(r, id); err != nil {
 			d.deny(r, id, rt, "csrf")
-			writeError(w, http.StatusForbidden, "missing or wrong CSRF token", "csrf")
+			d.refuse(w, r, rt, "missing or wrong CSRF token: reload the page and try again", "csrf")
 			return
 		}
 		rt.Handler(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, id)))
 	})
+}
+
+// refuse answers 403, in HTML for pages when the UI can.
+func (d *Deps) refuse(w http.ResponseWriter, r *http.Request, rt Route, msg, kind string) {
+	if rt.Kind == Page && d.PageError != nil {
+		d.PageError(w, r, http.StatusForbidden, msg)
+		return
+	}
+	writeError(w, http.StatusForbidden, msg, kind)
 }
 
 func (d *Deps) deny(r *http.Request, id auth.Identity, rt Route, why string) {

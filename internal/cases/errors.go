@@ -22,9 +22,11 @@ var (
 	ErrNotIdentified = errors.New("no identified candidate to export")
 )
 
-// PickFaceError lists the faces to choose from.
+// PickFaceError lists the faces to choose from, in the photo's upright
+// pixels (Width × Height, after its EXIF orientation).
 type PickFaceError struct {
-	Faces []FaceChoice
+	Faces         []FaceChoice
+	Width, Height int
 }
 
 // FaceChoice is one face of a reference photo.

@@ -169,7 +169,7 @@ func (s *Service) AddReference(ctx context.Context, a Actor, id string, photo []
 		return Case{}, ErrNoFace
 	}
 	if faceIndex < 0 && len(res.Faces) > 1 || faceIndex >= len(res.Faces) {
-		pe := &PickFaceError{}
+		pe := &PickFaceError{Width: res.Width, Height: res.Height}
 		for i, f := range res.Faces {
 			b := f.Box.Rect()
 			pe.Faces = append(pe.Faces, FaceChoice{Index: i, Box: [4]int{b.Min.X, b.Min.Y, b.Max.X, b.Max.Y}, Size: f.Size})
@@ -290,6 +290,9 @@ func (s *Service) match(ctx context.Context, a Actor, id string, standing bool) 
 	c, err := s.Get(ctx, id)
 	if err != nil {
 		return c, err
+	}
+	if c.Status == StatusClosed {
+		return c, ErrClosed
 	}
 	if len(c.References) == 0 {
 		return c, fmt.Errorf("%w: add a reference photo first", ErrInvalid)

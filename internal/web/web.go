@@ -4,7 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-		"net/http"
+	"net/http"
 	"time"
 
 	"github.com/facetriage/facetriage/internal/api"
@@ -65,7 +65,8 @@ var funcs = template.FuncMap{
 		return t.UTC().Format("2006-01-02")
 	},
 	"distance": func(d float64) string { return fmt.Sprintf("%.3f", d) },
-	"inc":      func(i int) int { return i + 1 },
+	"anchorOf": anchor,
+	"cand":     candContext,
 }
 
 // Routes are the web UI's part of the permission matrix:
@@ -79,8 +80,9 @@ var funcs = template.FuncMap{
 func Routes(d *api.Deps) []api.Route {
 	u, err := newUI(d)
 	if err != nil {
-		panic(err)
+		panic(err) // the embedded templates or catalogues are broken: a build defect, caught by tests
 	}
+	d.PageError = u.pageError
 	return u.routes()
 }
 
@@ -99,8 +101,9 @@ func serveStyle(w http.ResponseWriter, r *http.Request) {
 
 func (u *ui) routes() []api.Route {
 	return []api.Route{
+		{Method: "GET", Path: "/favicon.ico", Public: true, Kind: api.Other, Summary: "No icon (browsers ask for one)", Handler: http.NotFound},
 		{Method: "GET", Path: "/static/style.css", Public: true, Kind: api.Other, Summary: "The UI's style sheet", Handler: serveStyle},
-		{Method: "GET", Path: "/{$}", Roles: anyone, Kind: api.Page, Summary: "Home: the admin page or the cases", Handler: u.home},
+		{Method: "GET", Path: "/", Roles: anyone, Kind: api.Page, Summary: "Home: the admin page or the cases (any other path: not found)", Handler: u.home},
 		{Method: "GET", Path: LoginPath, Public: true, Kind: api.Page, Summary: "The login form", Handler: u.loginPage},
 		{Method: "POST", Path: LoginPath, Public: true, Kind: api.Page, Summary: "Log in", Handler: u.loginPost},
 		{Method: "POST", Path: "/logout", Roles: anyone, Kind: api.Page, Summary: "Log out", Handler: u.logoutPost},

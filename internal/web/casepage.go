@@ -1,0 +1,243 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/facetriage/facetriage/internal/api"
+	"github.com/facetriage/facetriage/internal/auth"
+	"github.com/facetriage/facetriage/internal/cases"
+)
+
+// candView is a candidate as a page shows it, with its links.
+type candView struct {
+	cases.Candidate
+	Rank int
+	// Revealed: this page shows the crop unblurred (one at a time).
+	Revealed    bool
+	CropURL     string
+	RevealURL   string // the page with this crop revealed
+	HideURL     string // the page with every crop blurred
+	PhotoURL    string // the full-photo page, behind a warning
+	DecideURL   string
+	CanIdentify bool
+}
+
+type refView struct {
+	cases.Reference
+	URL string
+}
+
+type casePageData struct {
+	Case       cases.Case
+	Refs       []refView
+	Ranked     []candView // on the current shortlist, not excluded: the first ones
+	RankedAll  int        // how many are ranked
+	More       int        // how many more the MoreURL link shows
+	MoreURL    string
+	Unlisted   []candView // decided, no longer in the ranking
+	Excluded   []candView
+	Shown      cases.Shown // what the viewer was shown in this case
+	Open       bool
+	FamilyURL  string
+	MatchedAny bool
+}
+
+// pageSize is how many candidates a case page shows at first, and how
+// many more each "show more" adds: every face shown, even blurred, is
+// one more image of the dead that a person sees.
+const pageSize = 10
+
+// candCtx is what the candidate template gets.
+type candCtx struct {
+	V    *view
+	C    candView
+	Open bool // the case is open: decisions can be made
+}
+
+func candContext(v *view, c candView) candCtx {
+	d, _ := v.Data.(casePageData)
+	return candCtx{V: v, C: c, Open: d.Open}
+}
+
+// candidateURL is the path of a candidate's route under a case: the
+// individual's key can hold "/" and ":".
+func candidateURL(prefix, caseID, individual, tail string) string {
+	return prefix + "/cases/" + url.PathEscape(caseID) + "/candidates/" + url.PathEscape(individual) + "/" + tail
+}
+
+// cropURL is the API's crop route: blurred unless reveal.
+func cropURL(caseID, individual string, reveal, grey bool) string {
+	q := url.Values{}
+	if reveal {
+		q.Set("reveal", "1")
+	}
+	if grey {
+		q.Set("grey", "1")
+	}
+	return withQuery(candidateURL("/api/v1", caseID, individual, "crop"), q)
+}
+
+func (u *ui) casePage(w http.ResponseWriter, r *http.Request) {
+	c, err := u.d.Cases.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	id, _ := api.IdentityOf(r)
+	reveal := r.URL.Query().Get("reveal")
+	show := pageSize
+	if n, err := strconv.Atoi(r.URL.Query().Get("show")); err == nil && n > pageSize {
+		show = n
+	}
+	self := casePath(c.ID)
+	keep := url.Values{}
+	if show > pageSize {
+		keep.Set("show", strconv.Itoa(show))
+	}
+	d := casePageData{Case: c, Open: c.Status == cases.StatusOpen, Shown: c.Shown[api.ActorOf(r).Name],
+		FamilyURL: self + "/family", MatchedAny: !c.Matched.IsZero()}
+	for _, ref := range c.References {
+		d.Refs = append(d.Refs, refView{Reference: ref,
+			URL: "/api/v1/cases/" + url.PathEscape(c.ID) + "/references/" + url.PathEscape(ref.ID) + "/photo"})
+	}
+	for _, cd := range c.Candidates {
+		cv := candView{Candidate: cd, Revealed: reveal != "" && reveal == cd.Individual,
+			HideURL:     withQuery(self, keep) + "#" + anchor(cd.Individual),
+			RevealURL:   withQuery(self, keep, "reveal", cd.Individual) + "#" + anchor(cd.Individual),
+			PhotoURL:    candidateURL("", c.ID, cd.Individual, "photo-page"),
+			DecideURL:   candidateURL("", c.ID, cd.Individual, "decision"),
+			CanIdentify: cd.Verdict == cases.Possible && id.Role == auth.RoleReviewer}
+		cv.CropURL = cropURL(c.ID, cd.Individual, cv.Revealed, false)
+		switch {
+		case cd.Verdict == cases.Excluded:
+			d.Excluded = append(d.Excluded, cv)
+		case !cd.Listed:
+			d.Unlisted = append(d.Unlisted, cv)
+		default:
+			cv.Rank = d.RankedAll + 1
+			d.RankedAll++
+			if cv.Rank <= show {
+				d.Ranked = append(d.Ranked, cv)
+			}
+		}
+	}
+	if d.RankedAll > len(d.Ranked) {
+		d.MoreURL = withQuery(self, url.Values{"show": {strconv.Itoa(show + pageSize)}}) + "#shortlist"
+		d.More = min(pageSize, d.RankedAll-len(d.Ranked))
+	}
+	v := u.newView(w, r, "case.title")
+	v.Title = c.Name
+	v.Data = d
+	u.render(w, http.StatusOK, "case", v)
+}
+
+// anchor is an element id for a candidate.
+func anchor(individual string) string {
+	return "c-" + strings.NewReplacer("/", "_", ":", "_", " ", "_").Replace(individual)
+}
+
+func (u *ui) addReference(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	r.Body = http.MaxBytesReader(w, r.Body, api.MaxUpload+1<<20)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		back(w, r, casePath(id), "err", "photo_missing")
+		return
+	}
+	if _, _, err := r.FormFile("photo"); err != nil {
+		back(w, r, casePath(id), "err", "photo_missing")
+		return
+	}
+	_, err := u.d.AddReference(r)
+	var pe *cases.PickFaceError
+	switch {
+	case err == nil:
+		back(w, r, casePath(id)+"#references", "msg", "reference_added")
+	case errors.As(err, &pe):
+		u.startPick(w, r, id, pe)
+	default:
+		u.failBack(w, r, id, err)
+	}
+}
+
+// failBack returns to the case page with the error's message, or shows
+// the error page when the error is not one a person can act on.
+func (u *ui) failBack(w http.ResponseWriter, r *http.Request, caseID string, err error) {
+	status, key := errorKey(err)
+	if status == http.StatusInternalServerError || status == http.StatusNotFound {
+		u.fail(w, r, err)
+		return
+	}
+	back(w, r, casePath(caseID), "err", key)
+}
+
+func (u *ui) matchPost(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if _, err := u.d.Cases.Match(r.Context(), api.ActorOf(r), id); err != nil {
+		u.failBack(w, r, id, err)
+		return
+	}
+	back(w, r, casePath(id)+"#shortlist", "msg", "matched")
+}
+
+func (u *ui) decidePost(w http.ResponseWriter, r *http.Request) {
+	id, individual := r.PathValue("id"), r.PathValue("individual")
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<16)
+	verdict := cases.Verdict(r.PostFormValue("verdict"))
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	switch {
+	case verdict != cases.Possible && verdict != cases.Excluded && verdict != cases.Identified:
+		back(w, r, casePath(id), "err", "verdict_required")
+		return
+	case reason == "":
+		back(w, r, casePath(id), "err", "reason_required")
+		return
+	}
+	if _, err := u.d.Cases.Decide(r.Context(), api.ActorOf(r), id, individual, verdict, reason); err != nil {
+		u.failBack(w, r, id, err)
+		return
+	}
+	back(w, r, casePath(id)+"#shortlist", "msg", "decided_"+string(verdict))
+}
+
+type photoPageData struct {
+	Candidate  cases.Candidate
+	CaseID     string
+	Confirmed  bool
+	ConfirmURL string
+	PhotoURL   string
+	BackURL    string
+}
+
+// photoPage shows a candidate's full photo, only after a warning and an
+// explicit confirmation.
+func (u *ui) photoPage(w http.ResponseWriter, r *http.Request) {
+	c, err := u.d.Cases.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	cd, ok := c.Candidate(r.PathValue("individual"))
+	if !ok {
+		u.fail(w, r, cases.ErrNoCandidate)
+		return
+	}
+	q := r.URL.Query()
+	from := casePath(c.ID) + "#" + anchor(cd.Individual)
+	if q.Get("from") == "family" {
+		if cd.Verdict != cases.Possible && cd.Verdict != cases.Identified {
+			u.fail(w, r, cases.ErrNoCandidate) // family viewing shows only possible matches
+			return
+		}
+		from = casePath(c.ID) + "/family?agree=1"
+	}
+	d := photoPageData{Candidate: *cd, CaseID: c.ID, Confirmed: q.Get("confirm") == "1",
+		ConfirmURL: withQuery(r.URL.EscapedPath(), q, "confirm", "1", "lang", ""),
+		PhotoURL:   candidateURL("/api/v1", c.ID, cd.Individual, "photo"), BackURL: from}
+	v := u.newView(w, r, "photo.title")
+	v.Data = d
+	u.render(w, http.StatusOK, "photo", v)
+}

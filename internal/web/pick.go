@@ -1,0 +1,116 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/facetriage/facetriage/internal/api"
+	"github.com/facetriage/facetriage/internal/cases"
+)
+
+// startPick keeps the uploaded photo and sends the caseworker to the page
+// where they choose the missing person's face.
+func (u *ui) startPick(w http.ResponseWriter, r *http.Request, caseID string, pe *cases.PickFaceError) {
+	photo, err := readUpload(r)
+	if err != nil {
+		back(w, r, casePath(caseID), "err", "photo_missing")
+		return
+	}
+	p := pendingRef{Case: caseID, User: api.ActorOf(r).Name, Photo: photo, Faces: pe.Faces,
+		Child: r.FormValue("child") != "", Old: r.FormValue("old") != ""}
+	p.Width, p.Height = pe.Width, pe.Height
+	id := u.pending.put(p)
+	http.Redirect(w, r, pickPath(caseID, id), http.StatusSeeOther)
+}
+
+func pickPath(caseID, id string) string {
+	return casePath(caseID) + "/faces/" + url.PathEscape(id)
+}
+
+// readUpload reads the multipart field "photo" again (AddReference read it
+// once already; the parsed form keeps the file).
+func readUpload(r *http.Request) ([]byte, error) {
+	f, _, err := r.FormFile("photo")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, api.MaxUpload))
+}
+
+type faceBox struct {
+	Index, Number            int
+	X, Y, W, H, TextX, TextY int
+}
+
+type pickData struct {
+	CaseID, CaseName string
+	ImageURL         string
+	PostURL          string
+	CancelURL        string
+	Width, Height    int
+	Faces            []faceBox
+	Child, Old       bool
+	StrokeWidth      int
+	FontSize         int
+}
+
+func (u *ui) pickPage(w http.ResponseWriter, r *http.Request) {
+	caseID, id := r.PathValue("id"), r.PathValue("pending")
+	c, err := u.d.Cases.Get(r.Context(), caseID)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	p, ok := u.pending.get(caseID, id, api.ActorOf(r).Name)
+	if !ok {
+		back(w, r, casePath(caseID), "err", "pick_expired")
+		return
+	}
+	side := max(p.Width, p.Height)
+	d := pickData{CaseID: caseID, CaseName: c.Name, ImageURL: pickPath(caseID, id) + "/photo", PostURL: pickPath(caseID, id),
+		CancelURL: casePath(caseID), Width: p.Width, Height: p.Height, Child: p.Child, Old: p.Old,
+		StrokeWidth: max(2, side/250), FontSize: max(14, side/30)}
+	for _, f := range p.Faces {
+		b := f.Box
+		d.Faces = append(d.Faces, faceBox{Index: f.Index, Number: f.Index + 1, X: b[0], Y: b[1], W: b[2] - b[0], H: b[3] - b[1],
+			TextX: b[0], TextY: max(d.FontSize, b[1]-d.StrokeWidth*2)})
+	}
+	v := u.newView(w, r, "pick.title")
+	v.Data = d
+	u.render(w, http.StatusOK, "pick", v)
+}
+
+// pendingPhoto serves the photo awaiting a face choice, to its uploader.
+func (u *ui) pendingPhoto(w http.ResponseWriter, r *http.Request) {
+	p, ok := u.pending.get(r.PathValue("id"), r.PathValue("pending"), api.ActorOf(r).Name)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", http.DetectContentType(p.Photo))
+	_, _ = w.Write(p.Photo)
+}
+
+func (u *ui) pickPost(w http.ResponseWriter, r *http.Request) {
+	caseID, id := r.PathValue("id"), r.PathValue("pending")
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<16)
+	p, ok := u.pending.get(caseID, id, api.ActorOf(r).Name)
+	if !ok {
+		back(w, r, casePath(caseID), "err", "pick_expired")
+		return
+	}
+	face, err := strconv.Atoi(r.PostFormValue("face"))
+	if err != nil || face < 0 || face >= len(p.Faces) {
+		back(w, r, pickPath(caseID, id), "err", "pick_face")
+		return
+	}
+	if _, err := u.d.Cases.AddReference(r.Context(), api.ActorOf(r), caseID, p.Photo, face, p.Child, p.Old); err != nil {
+		u.failBack(w, r, caseID, err)
+		return
+	}
+	u.pending.drop(caseID, id)
+	back(w, r, casePath(caseID)+"#references", "msg", "reference_added")
+}
