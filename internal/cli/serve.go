@@ -98,7 +98,10 @@ func (c *serveCmd) Run(e *env) error {
 			}
 		}()
 	} else {
-		fmt.Fprintf(e.stderr, "facetriage is serving on http://%s\nto ingest photos: facetriage ingest --data %s [--source NAME] PATH...\nto add the first account: facetriage users add --data %s --role admin NAME\n", addr, e.cfg.DataDirOrDefault(), e.cfg.DataDirOrDefault())
+		fmt.Fprintf(e.stderr, "facetriage is serving on http://%s\nto ingest photos: facetriage ingest --data %s [--source NAME] PATH...\n", addr, e.cfg.DataDirOrDefault())
+	}
+	if us, err := deps.Auth.Users(ctx); err == nil && len(us) == 0 {
+		fmt.Fprintf(e.stderr, "there is no account yet; add the first (the password is read from standard input):\n  facetriage users add --data %s --role admin NAME\n", e.cfg.DataDirOrDefault())
 	}
 	<-ctx.Done()
 	shut, cancelShut := context.WithTimeout(context.Background(), 10*time.Second)
