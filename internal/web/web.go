@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/facetriage/facetriage/internal/api"
-	"github.com/facetriage/facetriage/internal/auth"
 )
 
 // LoginPath is the login page, where the permission wrapper sends a
@@ -86,14 +85,6 @@ func Routes(d *api.Deps) []api.Route {
 	return u.routes()
 }
 
-var (
-	anyone     = []auth.Role{auth.RoleAdmin, auth.RoleCaseworker, auth.RoleReviewer}
-	admin      = []auth.Role{auth.RoleAdmin}
-	caseworker = []auth.Role{auth.RoleCaseworker}
-	reviewer   = []auth.Role{auth.RoleReviewer}
-	casework   = []auth.Role{auth.RoleCaseworker, auth.RoleReviewer}
-)
-
 func serveStyle(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	_, _ = w.Write(styleCSS)
@@ -103,26 +94,26 @@ func (u *ui) routes() []api.Route {
 	return []api.Route{
 		{Method: "GET", Path: "/favicon.ico", Public: true, Kind: api.Other, Summary: "No icon (browsers ask for one)", Handler: http.NotFound},
 		{Method: "GET", Path: "/static/style.css", Public: true, Kind: api.Other, Summary: "The UI's style sheet", Handler: serveStyle},
-		{Method: "GET", Path: "/", Roles: anyone, Kind: api.Page, Summary: "Home: the admin page or the cases (any other path: not found)", Handler: u.home},
+		{Method: "GET", Path: "/", Roles: api.Anyone, Kind: api.Page, Summary: "Home: the admin page or the cases (any other path: not found)", Handler: u.home},
 		{Method: "GET", Path: LoginPath, Public: true, Kind: api.Page, Summary: "The login form", Handler: u.loginPage},
 		{Method: "POST", Path: LoginPath, Public: true, Kind: api.Page, Summary: "Log in", Handler: u.loginPost},
-		{Method: "POST", Path: "/logout", Roles: anyone, Kind: api.Page, Summary: "Log out", Handler: u.logoutPost},
+		{Method: "POST", Path: "/logout", Roles: api.Anyone, Kind: api.Page, Summary: "Log out", Handler: u.logoutPost},
 
-		{Method: "GET", Path: "/cases", Roles: casework, Kind: api.Page, Summary: "The cases", Handler: u.casesPage},
-		{Method: "GET", Path: "/cases/new", Roles: caseworker, Kind: api.Page, Summary: "The form to open a case", Handler: u.newCasePage},
-		{Method: "POST", Path: "/cases", Roles: caseworker, Kind: api.Page, Summary: "Open a case", Handler: u.createCase},
-		{Method: "GET", Path: "/cases/{id}", Roles: casework, Kind: api.Page, Summary: "A case and its shortlist", Handler: u.casePage},
-		{Method: "POST", Path: "/cases/{id}/references", Roles: caseworker, Kind: api.Page, Summary: "Add a reference photo", Handler: u.addReference},
-		{Method: "GET", Path: "/cases/{id}/faces/{pending}", Roles: caseworker, Kind: api.Page, Summary: "Choose the face in a reference photo with several", Handler: u.pickPage},
-		{Method: "GET", Path: "/cases/{id}/faces/{pending}/photo", Roles: caseworker, Kind: api.Image, Summary: "The reference photo awaiting a face choice (its uploader only)", Handler: u.pendingPhoto},
-		{Method: "POST", Path: "/cases/{id}/faces/{pending}", Roles: caseworker, Kind: api.Page, Summary: "Choose the face", Handler: u.pickPost},
-		{Method: "POST", Path: "/cases/{id}/match", Roles: casework, Kind: api.Page, Summary: "Match the case against the archive", Handler: u.matchPost},
-		{Method: "POST", Path: "/cases/{id}/candidates/{individual}/decision", Roles: reviewer, Kind: api.Page, Summary: "Record a reviewer's decision", Handler: u.decidePost},
-		{Method: "GET", Path: "/cases/{id}/candidates/{individual}/photo-page", Roles: casework, Kind: api.Page, Summary: "A candidate's full photo, after a warning", Handler: u.photoPage},
-		{Method: "GET", Path: "/cases/{id}/family", Roles: caseworker, Kind: api.Page, Summary: "Family viewing: only candidates a reviewer marked possible", Handler: u.familyPage},
+		{Method: "GET", Path: "/cases", Roles: api.Casework, Kind: api.Page, Summary: "The cases", Handler: u.casesPage},
+		{Method: "GET", Path: "/cases/new", Roles: api.Caseworker, Kind: api.Page, Summary: "The form to open a case", Handler: u.newCasePage},
+		{Method: "POST", Path: "/cases", Roles: api.Caseworker, Kind: api.Page, Summary: "Open a case", Handler: u.createCase},
+		{Method: "GET", Path: "/cases/{id}", Roles: api.Casework, Kind: api.Page, Summary: "A case and its shortlist", Handler: u.casePage},
+		{Method: "POST", Path: "/cases/{id}/references", Roles: api.Caseworker, Kind: api.Page, Summary: "Add a reference photo", Handler: u.addReference},
+		{Method: "GET", Path: "/cases/{id}/faces/{pending}", Roles: api.Caseworker, Kind: api.Page, Summary: "Choose the face in a reference photo with several", Handler: u.pickPage},
+		{Method: "GET", Path: "/cases/{id}/faces/{pending}/photo", Roles: api.Caseworker, Kind: api.Image, Summary: "The reference photo awaiting a face choice (its uploader only)", Handler: u.pendingPhoto},
+		{Method: "POST", Path: "/cases/{id}/faces/{pending}", Roles: api.Caseworker, Kind: api.Page, Summary: "Choose the face", Handler: u.pickPost},
+		{Method: "POST", Path: "/cases/{id}/match", Roles: api.Casework, Kind: api.Page, Summary: "Match the case against the archive", Handler: u.matchPost},
+		{Method: "POST", Path: "/cases/{id}/candidates/{individual}/decision", Roles: api.Reviewer, Kind: api.Page, Summary: "Record a reviewer's decision", Handler: u.decidePost},
+		{Method: "GET", Path: "/cases/{id}/candidates/{individual}/photo-page", Roles: api.Casework, Kind: api.Page, Summary: "A candidate's full photo, after a warning", Handler: u.photoPage},
+		{Method: "GET", Path: "/cases/{id}/family", Roles: api.Caseworker, Kind: api.Page, Summary: "Family viewing: only candidates a reviewer marked possible", Handler: u.familyPage},
 
-		{Method: "GET", Path: "/admin", Roles: admin, Kind: api.Page, Summary: "Accounts and API tokens", Handler: u.adminPage},
-		{Method: "POST", Path: "/admin/users", Roles: admin, Kind: api.Page, Summary: "Add an account", Handler: u.addUser},
-		{Method: "POST", Path: "/admin/tokens", Roles: admin, Kind: api.Page, Summary: "Create an API token", Handler: u.createToken},
+		{Method: "GET", Path: "/admin", Roles: api.Admin, Kind: api.Page, Summary: "Accounts and API tokens", Handler: u.adminPage},
+		{Method: "POST", Path: "/admin/users", Roles: api.Admin, Kind: api.Page, Summary: "Add an account", Handler: u.addUser},
+		{Method: "POST", Path: "/admin/tokens", Roles: api.Admin, Kind: api.Page, Summary: "Create an API token", Handler: u.createToken},
 	}
 }
