@@ -143,7 +143,7 @@ func newFake(t *testing.T, pic *fakePicture, opts Options) (*Engine, *fakeRecogn
 }
 
 func TestSweepFindsFacesAtEveryRotationOnce(t *testing.T) {
-	if uprightScore(uprightDesc(0)) <= uprightScore(flipped(uprightDesc(0))) {
+	if UprightScore(uprightDesc(0)) <= UprightScore(flipped(uprightDesc(0))) {
 		t.Fatal("test descriptors do not separate under the upright check")
 	}
 	pic := &fakePicture{size: image.Pt(2000, 1500), faces: []fakeFace{

@@ -77,6 +77,6 @@ func toCandidate(d face.Detection, v view, r face.Rotation, det face.Detector) c
 	}
 	b := c.Box.Rect()
 	c.Size = (b.Dx() + b.Dy()) / 2
-	c.upright = uprightScore(d.Descriptor)
+	c.upright = UprightScore(d.Descriptor)
 	return c
 }

@@ -59,9 +59,9 @@ func merge(cs []candidate) []candidate {
 
 func better(c, than candidate) bool { return c.upright > than.upright }
 
-// uprightScore is the log-odds that a descriptor comes from a face seen
+// UprightScore is the log-odds that a descriptor comes from a face seen
 // upright rather than upside down (weights in upright_weights.go).
-func uprightScore(d face.Descriptor) float64 {
+func UprightScore(d face.Descriptor) float64 {
 	s := uprightBias
 	var n float64
 	for i, v := range d {
