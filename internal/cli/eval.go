@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"hash/fnv"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/facetriage/facetriage/internal/engine"
 	"github.com/facetriage/facetriage/internal/engine/native"
 	"github.com/facetriage/facetriage/internal/eval"
 	"github.com/facetriage/facetriage/internal/face"
@@ -77,8 +79,10 @@ func (c *evalCmd) Run(e *env) error {
 		return fmt.Errorf("eval: %w (run `facetriage models fetch`)", err)
 	}
 	defer prod.Close()
+	// The product: the rotation sweep with HOG, individuals ranked. The
+	// CNN fallback, on by default, is measured as a candidate improvement.
 	product := eval.Method{Name: "product", Individuals: true, Embed: func(ctx context.Context, data []byte) ([]face.Descriptor, error) {
-		r, err := prod.Embed(ctx, data)
+		r, err := prod.EmbedWith(ctx, data, engine.ModeHOG)
 		return descriptors(r.Faces), err
 	}}
 	// The baseline: plain go-face on the photo as it is: upright HOG, no
@@ -112,7 +116,7 @@ func (c *evalCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	meta := eval.Meta{Dataset: c.Dataset, Command: "facetriage " + strings.Join(os.Args[1:], " "), Machine: machine(),
+	meta := eval.Meta{Dataset: relative(c.Dataset), Command: "facetriage " + strings.Join(os.Args[1:], " "), Machine: machine(),
 		Date: time.Now().UTC(), Probes: len(split.Probes), Archive: len(split.Archive), Distractors: split.Distractors}
 	rep := eval.Report{Meta: meta, Conditions: conds, Results: results}
 	// Verification figures from the product's faces of every photo, upright.
@@ -145,6 +149,19 @@ func (c *evalCmd) Run(e *env) error {
 	}
 	rep.Markdown(e.stdout)
 	return nil
+}
+
+// relative names a path relative to the working directory when it is
+// below or beside it, so that reports do not carry one machine's layout.
+func relative(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return filepath.Base(p)
+	}
+	if r, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(r, "../../") {
+		return r
+	}
+	return filepath.Base(p)
 }
 
 func machine() string {

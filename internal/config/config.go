@@ -19,7 +19,7 @@ type Config struct {
 	LogLevel string `name:"log-level" env:"FACETRIAGE_LOG_LEVEL" enum:"debug,info,warn,error" default:"info" help:"Log level: debug, info, warn or error."`
 
 	Workers   int    `name:"workers" env:"FACETRIAGE_WORKERS" help:"Face recognizers, each using about one core and 150 MB (default: one per core)."`
-	Detector  string `name:"detector" env:"FACETRIAGE_DETECTOR" enum:"hog,cnn,hog+cnn" default:"hog" help:"Face detector: hog, cnn (MMOD, ~30x slower) or hog+cnn (CNN when HOG finds nothing)."`
+	Detector  string `name:"detector" env:"FACETRIAGE_DETECTOR" enum:"hog,cnn,hog+cnn" default:"hog+cnn" help:"Face detector: hog+cnn (HOG, and the CNN on photos where HOG finds no face), hog, or cnn (MMOD, ~30x slower)."`
 	Upright   bool   `name:"upright" env:"FACETRIAGE_UPRIGHT" help:"Detect upright faces only (no rotation sweep); misses faces photographed sideways."`
 	MaxSide   int    `name:"max-side" env:"FACETRIAGE_MAX_SIDE" help:"Longer side, in pixels, that large photos are scaled to for detection (default 1024)."`
 	MaxPixels int64  `name:"max-pixels" env:"FACETRIAGE_MAX_PIXELS" help:"Pixel budget per photo; larger images are refused (default 100000000)."`

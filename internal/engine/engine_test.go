@@ -188,7 +188,7 @@ func TestUprightOnlyMissesSidewaysFaces(t *testing.T) {
 	pic := &fakePicture{size: image.Pt(800, 600), faces: []fakeFace{
 		{box: image.Rect(100, 100, 300, 300), up: face.Vec{X: -1}, desc: uprightDesc(0)},
 	}}
-	e, rec := newFake(t, pic, Options{Upright: true})
+	e, rec := newFake(t, pic, Options{Upright: true, Mode: ModeHOG})
 	r, err := e.Embed(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -6,12 +6,14 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/facetriage/facetriage/internal/engine"
 	"github.com/facetriage/facetriage/internal/face"
 )
 
 // TestRotationSweep turns every single-face test photo by 90°, 180° and
 // 270° and requires, at each rotation, the face in at least 30 of the 33
-// photos, with a descriptor within 0.25 of the upright photo's.
+// photos, with a descriptor within 0.25 of the upright photo's. It uses HOG
+// alone: the sweep is what is tested, not the CNN fallback.
 func TestRotationSweep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("rotation sweep over 33 photos × 4 rotations")
@@ -42,7 +44,7 @@ func TestRotationSweep(t *testing.T) {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			data := readFile(t, path)
-			up, err := e.Embed(context.Background(), data)
+			up, err := e.EmbedWith(context.Background(), data, engine.ModeHOG)
 			if err != nil {
 				t.Error(path, err)
 				return
@@ -53,7 +55,7 @@ func TestRotationSweep(t *testing.T) {
 					results[i][q] = outcome{reason: "no upright face"}
 					continue
 				}
-				r, err := e.Embed(context.Background(), rotatedJPEG(t, data, q))
+				r, err := e.EmbedWith(context.Background(), rotatedJPEG(t, data, q), engine.ModeHOG)
 				if err != nil {
 					t.Error(path, err)
 					return
