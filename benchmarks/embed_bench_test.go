@@ -98,7 +98,7 @@ func BenchmarkEmbed(b *testing.B) {
 				name = "upright"
 			}
 			b.Run(fmt.Sprintf("engine-%s/cores=%d", name, cores), func(b *testing.B) {
-				e, err := native.Open(config.Config{ModelDir: dir, Workers: cores, Upright: upright})
+				e, err := native.Open(config.Config{ModelDir: dir, Workers: cores, Upright: upright, Detector: "hog"})
 				if err != nil {
 					b.Fatal(err)
 				}
