@@ -3,11 +3,9 @@ package api_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -20,7 +18,6 @@ import (
 	"github.com/facetriage/facetriage/internal/imaging"
 	"github.com/facetriage/facetriage/internal/ingest"
 	"github.com/facetriage/facetriage/internal/pipelinetest"
-	"github.com/facetriage/facetriage/internal/search"
 	"github.com/facetriage/facetriage/internal/web"
 )
 
@@ -45,23 +42,10 @@ func newWorld(t *testing.T) *world {
 		pipelinetest.Write(t, dir+"/p"+string(rune('0'+p))+".png", facetest.Photo(facetest.Spec{Person: uint8(p)}))
 	}
 	rig.Ingest(t, ingest.Options{Paths: []string{dir}})
-	as, err := auth.Open(ctx, rig.Srv.JS, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lg, err := audit.Open(ctx, rig.Srv.JS, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := cases.Open(ctx, rig.Srv.JS, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	searcher := &search.Searcher{Engine: facetest.Engine{}, Store: rig.Store, Catalogue: rig.Catalog}
-	cs.Engine, cs.Ranker, cs.Audit = facetest.Engine{}, searcher, lg
-	d := &api.Deps{Auth: as, Audit: lg, Cases: cs, Searcher: searcher, Catalog: rig.Catalog,
-		Log:   slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
-		Ready: func(context.Context) error { return nil }, Blur: imaging.Obscure}
+	d := rig.Casework(t)
+	d.Blur = imaging.Obscure
+	as, cs := d.Auth, d.Cases
+	var err error
 	w := &world{d: d, sessions: map[auth.Role]auth.Session{}, tokens: map[auth.Role]string{}}
 	for _, r := range []auth.Role{auth.RoleAdmin, auth.RoleCaseworker, auth.RoleReviewer} {
 		if err := as.AddUser(ctx, string(r)+"-user", r, password); err != nil {

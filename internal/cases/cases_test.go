@@ -19,7 +19,6 @@ import (
 	"github.com/facetriage/facetriage/internal/ingest"
 	"github.com/facetriage/facetriage/internal/match"
 	"github.com/facetriage/facetriage/internal/pipelinetest"
-	"github.com/facetriage/facetriage/internal/search"
 )
 
 var (
@@ -51,17 +50,8 @@ func newFixture(t *testing.T) *fixture {
 		}
 	}
 	rig.Ingest(t, ingest.Options{Paths: []string{filepath.Join(dir, "cache1")}, Source: "caesar"})
-	lg, err := audit.Open(ctx, rig.Srv.JS, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := cases.Open(ctx, rig.Srv.JS, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc.Engine = facetest.Engine{}
-	svc.Ranker = &search.Searcher{Engine: facetest.Engine{}, Store: rig.Store, Catalogue: rig.Catalog}
-	svc.Audit = lg
+	d := rig.Casework(t)
+	svc, lg := d.Cases, d.Audit
 	svc.Shortlist = 5
 	return &fixture{rig: rig, svc: svc, log: lg, dir: dir}
 }

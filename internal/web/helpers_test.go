@@ -18,13 +18,11 @@ import (
 	"testing"
 
 	"github.com/facetriage/facetriage/internal/api"
-	"github.com/facetriage/facetriage/internal/audit"
 	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/cases"
 	"github.com/facetriage/facetriage/internal/engine/facetest"
 	"github.com/facetriage/facetriage/internal/ingest"
 	"github.com/facetriage/facetriage/internal/pipelinetest"
-	"github.com/facetriage/facetriage/internal/search"
 	"github.com/facetriage/facetriage/internal/web"
 )
 
@@ -57,23 +55,8 @@ func newWorld(t *testing.T) *world {
 		pipelinetest.Write(t, filepath.Join(dir, fmt.Sprintf("215_4321_Ahmad_2013-05-1%d.png", v)), facetest.Photo(facetest.Spec{Person: 7, Variant: uint8(v)}))
 	}
 	rig.Ingest(t, ingest.Options{Paths: []string{dir}, Source: "caesar"})
-	as, err := auth.Open(ctx, rig.Srv.JS, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lg, err := audit.Open(ctx, rig.Srv.JS, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := cases.Open(ctx, rig.Srv.JS, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	searcher := &search.Searcher{Engine: facetest.Engine{}, Store: rig.Store, Catalogue: rig.Catalog}
-	cs.Engine, cs.Ranker, cs.Audit = facetest.Engine{}, searcher, lg
-	d := &api.Deps{Auth: as, Audit: lg, Cases: cs, Searcher: searcher, Catalog: rig.Catalog, Log: quiet,
-		Ready: func(context.Context) error { return nil },
-		Blur:  func(b []byte, grey, blur bool) ([]byte, error) { return b, nil }} // the fake's crops are not JPEG
+	d := rig.Casework(t)
+	as, cs := d.Auth, d.Cases
 	for _, u := range []struct {
 		name string
 		role auth.Role
