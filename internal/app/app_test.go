@@ -12,7 +12,6 @@ import (
 	"github.com/facetriage/facetriage/internal/app"
 	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/config"
-	"github.com/facetriage/facetriage/internal/engine"
 	"github.com/facetriage/facetriage/internal/ingest"
 	"github.com/facetriage/facetriage/internal/search"
 	"github.com/facetriage/facetriage/internal/testenv"
@@ -43,20 +42,12 @@ func startEmbedded(t *testing.T, cfg config.Config) *embedded {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := rt.OpenStore(ctx)
+	p, err := rt.RunPipeline(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := rt.OpenEngine(func(o *engine.Options) { o.Crops = true })
-	if err != nil {
-		t.Fatal(err)
-	}
-	wait, err := rt.RunWorkers(ctx, app.Workers{Decode: 2, Faces: eng.Pool.Size(), Index: 1}, eng, store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &embedded{rt: rt, store: store, eng: eng}
-	e.stop = func() { cancel(); wait(); rt.Close() }
+	e := &embedded{rt: rt, store: p.Store, eng: p.Engine}
+	e.stop = func() { cancel(); p.Wait(); rt.Close() }
 	t.Cleanup(func() {
 		if e.stop != nil {
 			e.stop()

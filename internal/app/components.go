@@ -146,3 +146,30 @@ func (rt *Runtime) RunWorkers(ctx context.Context, w Workers, eng faces.Engine, 
 	}
 	return wg.Wait, nil
 }
+
+// Pipeline is the embedded pipeline running in this process.
+type Pipeline struct {
+	Store  vector.Store
+	Engine *native.Engine
+	// Wait returns once the workers have stopped (after ctx ends).
+	Wait func()
+}
+
+// RunPipeline opens the embedded index and the engine (with crops) and
+// runs every stage in this process until ctx ends: what serve and ingest
+// do when they own the data directory.
+func (rt *Runtime) RunPipeline(ctx context.Context) (*Pipeline, error) {
+	store, err := rt.OpenStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := rt.OpenEngine(func(o *engine.Options) { o.Crops = true })
+	if err != nil {
+		return nil, err
+	}
+	wait, err := rt.RunWorkers(ctx, Workers{Decode: 2, Faces: eng.Pool.Size(), Index: 1}, eng, store)
+	if err != nil {
+		return nil, err
+	}
+	return &Pipeline{Store: store, Engine: eng, Wait: wait}, nil
+}

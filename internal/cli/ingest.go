@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/facetriage/facetriage/internal/app"
-	"github.com/facetriage/facetriage/internal/engine"
 	"github.com/facetriage/facetriage/internal/engine/native"
 	"github.com/facetriage/facetriage/internal/ingest"
 	"github.com/facetriage/facetriage/internal/vector"
@@ -33,15 +32,11 @@ func (c *ingestCmd) Run(e *env) error {
 	var store vector.Store
 	var eng *native.Engine
 	if rt.Owner() {
-		if store, err = rt.OpenStore(e.ctx); err != nil {
+		p, err := rt.RunPipeline(ctx)
+		if err != nil {
 			return err
 		}
-		if eng, err = rt.OpenEngine(func(o *engine.Options) { o.Crops = true }); err != nil {
-			return err
-		}
-		if wait, err = rt.RunWorkers(ctx, app.Workers{Decode: 2, Faces: eng.Pool.Size(), Index: 1}, eng, store); err != nil {
-			return err
-		}
+		store, eng, wait = p.Store, p.Engine, p.Wait
 		e.log.Debug("no serve running: this process runs the pipeline", "data", e.cfg.DataDirOrDefault())
 	} else if rt.Attached != nil {
 		e.log.Debug("attached to the running serve", "pid", rt.Attached.PID)

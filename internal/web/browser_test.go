@@ -20,7 +20,6 @@ import (
 	"github.com/facetriage/facetriage/internal/api"
 	"github.com/facetriage/facetriage/internal/app"
 	"github.com/facetriage/facetriage/internal/auth"
-	"github.com/facetriage/facetriage/internal/engine"
 	"github.com/facetriage/facetriage/internal/ingest"
 	"github.com/facetriage/facetriage/internal/testenv"
 	"github.com/facetriage/facetriage/internal/web"
@@ -49,19 +48,12 @@ func startStack(t *testing.T) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := rt.OpenStore(ctx)
+	p, err := rt.RunPipeline(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := rt.OpenEngine(func(o *engine.Options) { o.Crops = true })
-	if err != nil {
-		t.Fatal(err)
-	}
-	wait, err := rt.RunWorkers(ctx, app.Workers{Decode: 2, Faces: eng.Pool.Size(), Index: 1}, eng, store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); wait(); rt.Close() })
+	store, eng := p.Store, p.Engine
+	t.Cleanup(func() { cancel(); p.Wait(); rt.Close() })
 
 	archive := t.TempDir()
 	files, _ := filepath.Glob(filepath.Join(photos, "*.jpg"))
