@@ -14,6 +14,7 @@ import (
 
 	"github.com/facetriage/facetriage/internal/app"
 	"github.com/facetriage/facetriage/internal/imgfile"
+	"github.com/facetriage/facetriage/internal/match"
 	"github.com/facetriage/facetriage/internal/search"
 	"github.com/facetriage/facetriage/internal/vector"
 )
@@ -63,9 +64,10 @@ func (c *searchCmd) Run(e *env) error {
 	}
 	fmt.Fprintf(e.stdout, "searched face %d of %d, box %v\n", res.Used, res.Faces, boxString(res.Probe))
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "RANK\tDISTANCE\tINDIVIDUAL\tPHOTOS\tBEST FACE\tBOX\tSHA-256")
+	th := match.Default()
+	fmt.Fprintln(tw, "RANK\tDISTANCE\tSTRENGTH\tINDIVIDUAL\tPHOTOS\tBEST FACE\tBOX\tSHA-256")
 	for _, cd := range res.Candidates {
-		fmt.Fprintf(tw, "%d\t%.3f\t%s\t%d\t%s\t%s\t%s\n", cd.Rank, cd.Distance, short(cd.Individual), cd.Photos, cd.Path, boxString(cd.Box), cd.Photo)
+		fmt.Fprintf(tw, "%d\t%.3f\t%s\t%s\t%d\t%s\t%s\t%s\n", cd.Rank, cd.Distance, th.Of(cd.Distance), short(cd.Individual), cd.Photos, cd.Path, boxString(cd.Box), cd.Photo)
 	}
 	return tw.Flush()
 }
