@@ -157,22 +157,22 @@ func (r *Runner) progress(name string, total int, done *atomic.Int64, start time
 	}
 }
 
-// Refill re-embeds, with emb, the photos of arch in which no face was
-// found, and returns arch with their new faces (cached as name).
-func (r *Runner) Refill(ctx context.Context, name string, arch []Faces, emb Embedder, deg Degrader) ([]Faces, error) {
+// refill re-embeds, with emb, the samples in which no face was found, and
+// returns faces with their new faces (cached as name).
+func (r *Runner) refill(ctx context.Context, name string, samples []Sample, faces []Faces, emb Embedder, deg Degrader) ([]Faces, error) {
 	var idx []int
 	var todo []Sample
-	for i, f := range arch {
+	for i, f := range faces {
 		if len(f.Descriptors) == 0 && f.Err == "" {
 			idx = append(idx, i)
-			todo = append(todo, r.Split.Archive[i])
+			todo = append(todo, samples[i])
 		}
 	}
 	got, err := r.embedAll(ctx, name, todo, emb, deg)
 	if err != nil {
 		return nil, err
 	}
-	out := append([]Faces(nil), arch...)
+	out := append([]Faces(nil), faces...)
 	for k, i := range idx {
 		out[i] = got[k]
 	}

@@ -14,10 +14,31 @@ type Method struct {
 	// EmbedProbe is set).
 	Embed      Embedder
 	EmbedProbe Embedder
+	// Fallback re-embeds the photos in which Embed found no face (the
+	// product's CNN detector after HOG).
+	Fallback Embedder
+	// Cache and FallbackCache name the method's embedding caches (default
+	// Name, and Cache + "-fallback"), so that methods sharing an embedder
+	// share its cache.
+	Cache, FallbackCache string
 	// Individuals ranks individuals (the product); otherwise photos are
 	// ranked by their nearest face, as a plain face search shows them.
 	Individuals bool
 	Aggregation Aggregation
+}
+
+func (m Method) cache() string {
+	if m.Cache != "" {
+		return m.Cache
+	}
+	return m.Name
+}
+
+func (m Method) fallbackCache() string {
+	if m.FallbackCache != "" {
+		return m.FallbackCache
+	}
+	return m.cache() + "-fallback"
 }
 
 // Condition is a state of the archive photos.
@@ -53,13 +74,7 @@ func (r *Runner) Run(ctx context.Context) ([]Result, error) {
 	var out []Result
 	probes := map[string][]Faces{}
 	for _, m := range r.Methods {
-		emb := m.EmbedProbe
-		name := m.Name + ".probes"
-		if emb == nil {
-			emb = m.Embed
-			name = m.Name + ".upright"
-		}
-		fs, err := r.embedAll(ctx, name, r.Split.Probes, emb, nil)
+		fs, err := r.Probes(ctx, m)
 		if err != nil {
 			return out, err
 		}
@@ -79,15 +94,23 @@ func (r *Runner) Run(ctx context.Context) ([]Result, error) {
 
 // Archive embeds the archive for a method under a condition (cached).
 func (r *Runner) Archive(ctx context.Context, m Method, c Condition) ([]Faces, error) {
-	return r.embedAll(ctx, m.Name+"."+c.Name, r.Split.Archive, m.Embed, c.Degrade)
+	fs, err := r.embedAll(ctx, m.cache()+"."+c.Name, r.Split.Archive, m.Embed, c.Degrade)
+	if err != nil || m.Fallback == nil {
+		return fs, err
+	}
+	return r.refill(ctx, m.fallbackCache()+"."+c.Name, r.Split.Archive, fs, m.Fallback, c.Degrade)
 }
 
-// Probes embeds the probes for a method (cached).
+// Probes embeds the probes for a method (cached). Probes are never degraded.
 func (r *Runner) Probes(ctx context.Context, m Method) ([]Faces, error) {
 	if m.EmbedProbe != nil {
 		return r.embedAll(ctx, m.Name+".probes", r.Split.Probes, m.EmbedProbe, nil)
 	}
-	return r.embedAll(ctx, m.Name+".upright", r.Split.Probes, m.Embed, nil)
+	fs, err := r.embedAll(ctx, m.cache()+".upright", r.Split.Probes, m.Embed, nil)
+	if err != nil || m.Fallback == nil {
+		return fs, err
+	}
+	return r.refill(ctx, m.fallbackCache()+".upright", r.Split.Probes, fs, m.Fallback, nil)
 }
 
 func (r *Runner) score(m Method, cond string, probes, arch []Faces) Result {
