@@ -33,5 +33,6 @@ type Deps struct {
 	// it); without it, pages get the JSON answer.
 	PageError func(w http.ResponseWriter, r *http.Request, status int, msg string)
 
-	all []Route // every route served, for the OpenAPI document
+	all    []Route // every route served, for the OpenAPI document
+	logins throttle
 }

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -214,5 +215,26 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	}
 	if !strings.Contains(doc, `"openapi":"3.0.3"`) || !strings.Contains(doc, `"x-roles"`) {
 		t.Error("not an OpenAPI 3 document with roles")
+	}
+}
+
+// TestLoginThrottle: one address gets a burst of ten login attempts, then
+// is throttled; the account itself locks after five wrong passwords.
+func TestLoginThrottle(t *testing.T) {
+	w := newWorld(t)
+	var kinds []string
+	for i := 0; i < 14; i++ {
+		resp, err := http.Post(w.srv.URL+"/api/v1/login", "application/json", strings.NewReader(`{"name":"caseworker-user","password":"wrong password!"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e struct{ Kind string }
+		json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		kinds = append(kinds, e.Kind)
+	}
+	want := strings.Repeat("bad_credentials ", 5) + strings.Repeat("locked ", 5) + strings.Repeat("throttled ", 4)
+	if got := strings.Join(kinds, " ") + " "; got != want {
+		t.Fatalf("answers %q, want %q", got, want)
 	}
 }

@@ -128,6 +128,7 @@ var errStatus = []struct {
 	{auth.ErrNoToken, http.StatusNotFound, "not_found"},
 	{auth.ErrBadCredentials, http.StatusUnauthorized, "bad_credentials"},
 	{auth.ErrLocked, http.StatusTooManyRequests, "locked"},
+	{ErrTooManyLogins, http.StatusTooManyRequests, "throttled"},
 }
 
 // fail answers with the status an error deserves.

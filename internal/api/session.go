@@ -2,12 +2,16 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/facetriage/facetriage/internal/audit"
 	"github.com/facetriage/facetriage/internal/auth"
 )
+
+// ErrTooManyLogins: too many login attempts from one address.
+var ErrTooManyLogins = errors.New("too many login attempts from this address: wait a minute")
 
 type loginRequest struct {
 	Name     string `json:"name"`
@@ -24,6 +28,9 @@ type sessionInfo struct {
 // Login checks a name and password, audits the attempt, and on success
 // sets the session cookie. Shared by the API and the login page.
 func (d *Deps) Login(w http.ResponseWriter, r *http.Request, name, password string) (sessionInfo, error) {
+	if !d.logins.allow(r) {
+		return sessionInfo{}, ErrTooManyLogins
+	}
 	sess, err := d.Auth.Login(r.Context(), name, password)
 	actor := name
 	if strings.TrimSpace(actor) == "" {

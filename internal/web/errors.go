@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/facetriage/facetriage/internal/api"
 	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/cases"
 	"github.com/facetriage/facetriage/internal/pipeline"
@@ -33,6 +34,7 @@ var errorKeys = []struct {
 	{auth.ErrBadRole, http.StatusBadRequest, "bad_role"},
 	{auth.ErrBadCredentials, http.StatusUnauthorized, "bad_credentials"},
 	{auth.ErrLocked, http.StatusTooManyRequests, "locked"},
+	{api.ErrTooManyLogins, http.StatusTooManyRequests, "throttled"},
 }
 
 // photoKinds are the photo error kinds (pipeline.ErrorKind) with a message.

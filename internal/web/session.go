@@ -73,7 +73,7 @@ func (u *ui) loginPost(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, err := u.d.Login(w, r, name, pw); err != nil {
 		status, key := errorKey(err)
-		if !errors.Is(err, auth.ErrBadCredentials) && !errors.Is(err, auth.ErrLocked) {
+		if !errors.Is(err, auth.ErrBadCredentials) && !errors.Is(err, auth.ErrLocked) && !errors.Is(err, api.ErrTooManyLogins) {
 			u.d.Log.Error("web: login failed", "err", err)
 			status, key = http.StatusInternalServerError, "internal"
 		}
