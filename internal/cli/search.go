@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/facetriage/facetriage/internal/app"
+	"github.com/facetriage/facetriage/internal/audit"
 	"github.com/facetriage/facetriage/internal/imgfile"
 	"github.com/facetriage/facetriage/internal/match"
 	"github.com/facetriage/facetriage/internal/search"
@@ -28,6 +29,7 @@ type searchCmd struct {
 	Branch []string `name:"branch" help:"Only these branches (repeatable)."`
 	From   string   `name:"from" help:"Only photos dated on or after (YYYY-MM-DD)."`
 	To     string   `name:"to" help:"Only photos dated on or before (YYYY-MM-DD)."`
+	Token  string   `name:"token" env:"FACETRIAGE_TOKEN" help:"API token (facetriage users token) for searching through a running serve."`
 }
 
 func (c *searchCmd) Run(e *env) error {
@@ -95,8 +97,19 @@ func (c *searchCmd) search(e *env, req search.Request) (search.Result, error) {
 	if err != nil {
 		return search.Result{}, err
 	}
+	lg, err := rt.OpenAudit(e.ctx)
+	if err != nil {
+		return search.Result{}, err
+	}
 	s := &search.Searcher{Engine: eng, Store: store, Catalogue: rt.Catalog}
-	return s.Search(e.ctx, req)
+	res, err := s.Search(e.ctx, req)
+	if err != nil {
+		return res, err
+	}
+	// Every search is on the audit trail, from the command line too.
+	_, err = lg.Append(e.ctx, audit.Event{Actor: operator(), Action: "search",
+		Detail: map[string]string{"top": strconv.Itoa(req.Top), "results": strconv.Itoa(len(res.Candidates)), "via": "cli"}})
+	return res, err
 }
 
 var errUnreachable = errors.New("serve unreachable")
@@ -118,6 +131,10 @@ func (c *searchCmd) viaAPI(e *env, base string, req search.Request) (search.Resu
 	if err != nil {
 		return res, err
 	}
+	if c.Token == "" {
+		return res, usageError{fmt.Errorf("a serve runs on %s and holds the index: search through it with --token (create one with `facetriage users token --role caseworker LABEL`), or in the web UI", e.cfg.DataDirOrDefault())}
+	}
+	hr.Header.Set("Authorization", "Bearer "+c.Token)
 	resp, err := http.DefaultClient.Do(hr)
 	if err != nil {
 		return res, errUnreachable
