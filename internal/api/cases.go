@@ -2,44 +2,53 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 
+	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/cases"
 )
 
-func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+// decodeJSON reads a JSON body (the guard has bounded it) into v, refusing
+// unknown fields.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%w: %v", cases.ErrInvalid, err)
+		return fmt.Errorf("%w: %v", ErrBadRequest, err)
 	}
 	return nil
 }
 
+// caseSummary is a case in a list.
+type caseSummary struct {
+	ID         string       `json:"id"`
+	Name       string       `json:"name"`
+	Status     cases.Status `json:"status"`
+	Owner      string       `json:"owner"`
+	References int          `json:"references"`
+	Candidates int          `json:"candidates"`
+	Flagged    int          `json:"flagged"`
+}
+
 func (d *Deps) listCases(w http.ResponseWriter, r *http.Request) {
-	cs, err := d.Cases.List(r.Context())
+	cs, err := d.Cases.List(r.Context(), ActorOf(r))
 	if err != nil {
 		d.fail(w, err)
 		return
 	}
-	type summary struct {
-		ID, Name, Status, Owner string
-		References, Candidates  int
-		Flagged                 int
-	}
-	out := make([]summary, 0, len(cs))
+	out := make([]caseSummary, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, summary{c.ID, c.Name, string(c.Status), c.Owner, len(c.References), len(c.Candidates), c.Flagged()})
+		out = append(out, caseSummary{c.ID, c.Name, c.Status, c.Owner, len(c.References), len(c.Candidates), c.Flagged()})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
 func (d *Deps) createCase(w http.ResponseWriter, r *http.Request) {
 	var f cases.Fields
-	if err := decodeJSON(w, r, &f); err != nil {
+	if err := decodeJSON(r, &f); err != nil {
 		d.fail(w, err)
 		return
 	}
@@ -52,7 +61,7 @@ func (d *Deps) createCase(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Deps) getCase(w http.ResponseWriter, r *http.Request) {
-	c, err := d.Cases.Get(r.Context(), r.PathValue("id"))
+	c, err := d.Cases.Get(r.Context(), ActorOf(r), r.PathValue("id"))
 	if err != nil {
 		d.fail(w, err)
 		return
@@ -62,7 +71,7 @@ func (d *Deps) getCase(w http.ResponseWriter, r *http.Request) {
 
 func (d *Deps) updateCase(w http.ResponseWriter, r *http.Request) {
 	var f cases.Fields
-	if err := decodeJSON(w, r, &f); err != nil {
+	if err := decodeJSON(r, &f); err != nil {
 		d.fail(w, err)
 		return
 	}
@@ -78,7 +87,7 @@ func (d *Deps) setStatus(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Status cases.Status `json:"status"`
 	}
-	if err := decodeJSON(w, r, &body); err != nil {
+	if err := decodeJSON(r, &body); err != nil {
 		d.fail(w, err)
 		return
 	}
@@ -90,25 +99,102 @@ func (d *Deps) setStatus(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, c)
 }
 
-// AddReference reads the multipart form (photo, face, child, old) and adds
-// the reference; shared by the API and the case page.
-func (d *Deps) AddReference(r *http.Request) (cases.Case, error) {
-	photo, err := readPhoto(r)
-	if err != nil {
-		return cases.Case{}, fmt.Errorf("%w: %v", cases.ErrInvalid, err)
+func (d *Deps) share(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Name string    `json:"name"`
+		Role auth.Role `json:"role"`
 	}
-	face := -1
+	if err := decodeJSON(r, &body); err != nil {
+		d.fail(w, err)
+		return
+	}
+	c, err := d.Cases.Share(r.Context(), ActorOf(r), r.PathValue("id"), body.Name, body.Role)
+	if err != nil {
+		d.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (d *Deps) unshare(w http.ResponseWriter, r *http.Request) {
+	c, err := d.Cases.Unshare(r.Context(), ActorOf(r), r.PathValue("id"), r.PathValue("name"))
+	if err != nil {
+		d.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (d *Deps) reassign(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		To    string `json:"to"`
+		Leave bool   `json:"leave"`
+	}
+	if err := decodeJSON(r, &body); err != nil {
+		d.fail(w, err)
+		return
+	}
+	c, err := d.Cases.Reassign(r.Context(), ActorOf(r), r.PathValue("id"), body.To, body.Leave)
+	if err != nil {
+		d.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+// Upload is a reference photo from a multipart form (the guard has parsed
+// it within the route's limit).
+type Upload struct {
+	Photo      []byte
+	Face       int // -1: not chosen
+	Child, Old bool
+}
+
+// ReadUpload reads the multipart fields photo, face, child and old; shared
+// by the API and the case page.
+func ReadUpload(r *http.Request) (Upload, error) {
+	u := Upload{Face: -1, Child: r.FormValue("child") != "", Old: r.FormValue("old") != ""}
+	f, _, err := r.FormFile("photo")
+	if err != nil {
+		return u, fmt.Errorf("%w: multipart field \"photo\": %v", cases.ErrInvalid, err)
+	}
+	defer f.Close()
+	if u.Photo, err = readAllMax(f); err != nil {
+		return u, err
+	}
 	if v := r.FormValue("face"); v != "" {
-		if face, err = strconv.Atoi(v); err != nil || face < 0 {
-			return cases.Case{}, fmt.Errorf("%w: face %q", cases.ErrInvalid, v)
+		if u.Face, err = strconv.Atoi(v); err != nil || u.Face < 0 {
+			return u, fmt.Errorf("%w: face %q", cases.ErrInvalid, v)
 		}
 	}
-	return d.Cases.AddReference(r.Context(), ActorOf(r), r.PathValue("id"), photo, face,
-		r.FormValue("child") != "", r.FormValue("old") != "")
+	return u, nil
+}
+
+// readAllMax reads a photo of at most MaxUpload bytes.
+func readAllMax(rd io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(rd, MaxUpload+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("%w: reading the photo: %v", ErrBadRequest, err)
+	case len(data) > MaxUpload:
+		return nil, fmt.Errorf("%w: a photo of more than %d bytes", ErrTooLarge, MaxUpload)
+	case len(data) == 0:
+		return nil, fmt.Errorf("%w: no photo", cases.ErrInvalid)
+	}
+	return data, nil
 }
 
 func (d *Deps) addReference(w http.ResponseWriter, r *http.Request) {
-	c, err := d.AddReference(r)
+	if err := d.Cases.CheckWork(r.Context(), ActorOf(r), r.PathValue("id")); err != nil {
+		d.fail(w, err) // a case that is not yours is not there, whatever the upload
+		return
+	}
+	u, err := ReadUpload(r)
+	if err != nil {
+		d.fail(w, err)
+		return
+	}
+	c, err := d.Cases.AddReference(r.Context(), ActorOf(r), r.PathValue("id"), u.Photo, u.Face, u.Child, u.Old)
 	if err != nil {
 		d.fail(w, err)
 		return
@@ -130,7 +216,7 @@ func (d *Deps) decide(w http.ResponseWriter, r *http.Request) {
 		Verdict cases.Verdict `json:"verdict"`
 		Reason  string        `json:"reason"`
 	}
-	if err := decodeJSON(w, r, &body); err != nil {
+	if err := decodeJSON(r, &body); err != nil {
 		d.fail(w, err)
 		return
 	}
@@ -142,35 +228,17 @@ func (d *Deps) decide(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, c)
 }
 
-// FamilyView is what family viewing shows: the candidates a reviewer
-// marked possible, and nothing else.
-type FamilyView struct {
-	Case       string            `json:"case"`
-	Name       string            `json:"name"`
-	Warning    string            `json:"warning"`
-	Candidates []cases.Candidate `json:"candidates"`
-}
-
-// ContentWarning is shown before anything graphic.
-const ContentWarning = "The following images show people who died in detention. They may be distressing. Images are blurred until you choose to reveal each one."
-
-// Family returns the family view of a case.
-func (d *Deps) Family(r *http.Request) (FamilyView, error) {
-	c, err := d.Cases.Get(r.Context(), r.PathValue("id"))
+func (d *Deps) shown(w http.ResponseWriter, r *http.Request) {
+	sh, err := d.Cases.Shown(r.Context(), ActorOf(r), r.PathValue("id"))
 	if err != nil {
-		return FamilyView{}, err
+		d.fail(w, err)
+		return
 	}
-	v := FamilyView{Case: c.ID, Name: c.Name, Warning: ContentWarning, Candidates: []cases.Candidate{}}
-	for _, cd := range c.Candidates {
-		if cd.Verdict == cases.Possible || cd.Verdict == cases.Identified {
-			v.Candidates = append(v.Candidates, cd)
-		}
-	}
-	return v, nil
+	writeJSON(w, http.StatusOK, sh)
 }
 
 func (d *Deps) family(w http.ResponseWriter, r *http.Request) {
-	v, err := d.Family(r)
+	v, err := d.Cases.Family(r.Context(), ActorOf(r), r.PathValue("id"))
 	if err != nil {
 		d.fail(w, err)
 		return
@@ -180,26 +248,18 @@ func (d *Deps) family(w http.ResponseWriter, r *http.Request) {
 
 func (d *Deps) export(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	c, err := d.Cases.Get(r.Context(), id)
-	if err != nil {
+	started := false
+	err := d.Cases.Export(r.Context(), ActorOf(r), id, func() io.Writer {
+		started = true
+		w.Header().Set("Content-Type", "application/zip")
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", "evidence-"+id+".zip"))
+		return w
+	})
+	switch {
+	case err == nil:
+	case !started:
 		d.fail(w, err)
-		return
-	}
-	identified := false
-	for _, cd := range c.Candidates {
-		identified = identified || cd.Verdict == cases.Identified
-	}
-	if !identified {
-		d.fail(w, cases.ErrNotIdentified)
-		return
-	}
-	w.Header().Set("Content-Type", "application/zip")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", "evidence-"+id+".zip"))
-	if err := d.Cases.Export(r.Context(), ActorOf(r), id, d.Catalog, d.Audit, w); err != nil {
-		if errors.Is(err, cases.ErrNotIdentified) {
-			d.fail(w, err)
-			return
-		}
+	default:
 		d.Log.Error("export failed", "case", id, "err", err) // headers are gone: log it
 	}
 }

@@ -7,26 +7,27 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/facetriage/facetriage/internal/archive"
+	"github.com/facetriage/facetriage/internal/accounts"
 	"github.com/facetriage/facetriage/internal/audit"
 	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/cases"
 	"github.com/facetriage/facetriage/internal/search"
 )
 
-// Deps are the services the routes use.
+// Deps are what the routes use: the application services, which hold the
+// rules, and what the HTTP layer itself needs.
 type Deps struct {
+	// Auth says who a request is.
 	Auth     *auth.Store
-	Audit    *audit.Log
+	Accounts *accounts.Service
 	Cases    *cases.Service
-	Searcher *search.Searcher
-	Catalog  *archive.Catalogue
+	Search   *search.Service
+	// Audit records refused requests, and verifies the trail for admins.
+	Audit    *audit.Log
 	Registry *prometheus.Registry
 	Log      *slog.Logger
 	// Ready reports whether the process can do its work.
 	Ready func(ctx context.Context) error
-	// Blur makes a face crop grey and/or blurred (imaging.Obscure).
-	Blur func(jpeg []byte, grey, blur bool) ([]byte, error)
 	// Secure marks cookies Secure (the API is served over TLS).
 	Secure bool
 	// PageError answers a refused page request in HTML (the web UI sets

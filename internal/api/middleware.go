@@ -3,12 +3,13 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/facetriage/facetriage/internal/audit"
 	"github.com/facetriage/facetriage/internal/auth"
-	"github.com/facetriage/facetriage/internal/cases"
 )
 
 type ctxKey struct{}
@@ -19,14 +20,10 @@ func IdentityOf(r *http.Request) (auth.Identity, bool) {
 	return id, ok
 }
 
-// ActorOf is the request's identity as a casework actor.
-func ActorOf(r *http.Request) cases.Actor {
+// ActorOf is the request's identity as an application-service actor.
+func ActorOf(r *http.Request) auth.Actor {
 	id, _ := IdentityOf(r)
-	name := id.Name
-	if id.Via == "token" {
-		name = "token:" + id.Name
-	}
-	return cases.Actor{Name: name, Role: string(id.Role)}
+	return id.Actor()
 }
 
 // Handler builds the mux: every route wrapped by the permission check.
@@ -46,9 +43,14 @@ func (d *Deps) Handler(loginPath string, routes ...[]Route) http.Handler {
 	return securityHeaders(mux)
 }
 
-// guard enforces a route's roles and CSRF, and audits refusals.
+// guard enforces a route's body limit, roles and CSRF, and audits
+// refusals.
 func (d *Deps) guard(rt Route, loginPath string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := limitBody(w, r, rt.maxBody()); err != nil {
+			d.fail(w, err)
+			return
+		}
 		if rt.Public {
 			rt.Handler(w, r)
 			return
@@ -59,12 +61,17 @@ func (d *Deps) guard(rt Route, loginPath string) http.Handler {
 				http.Redirect(w, r, loginPath, http.StatusSeeOther)
 				return
 			}
-			writeError(w, http.StatusUnauthorized, "log in first", "unauthenticated")
+			writeError(w, http.StatusUnauthorized, "log in first, or send a valid API token", "unauthenticated")
 			return
 		}
 		if !slices.Contains(rt.Roles, id.Role) {
 			d.deny(r, id, rt, "role")
 			d.refuse(w, r, rt, "your role ("+string(id.Role)+") may not do this", "forbidden")
+			return
+		}
+		if rt.InPerson && id.Via != auth.ViaSession {
+			d.deny(r, id, rt, "token")
+			d.refuse(w, r, rt, "accounts and tokens are managed by a person logged in, not with a token", "forbidden")
 			return
 		}
 		if err := auth.CheckCSRF(r, id); err != nil {
@@ -74,6 +81,31 @@ func (d *Deps) guard(rt Route, loginPath string) http.Handler {
 		}
 		rt.Handler(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, id)))
 	})
+}
+
+// limitBody refuses a body declared larger than limit before reading any
+// of it, and stops reading one that turns out larger. On a route that takes
+// uploads, a multipart body is parsed here, in memory (it is within the
+// limit): later reads of its fields (the CSRF check, the handler) use the
+// parsed form, and no part of a family's photo is spilled into a temporary
+// file. (Other routes' bodies are within DefaultMaxBody, which the standard
+// library keeps in memory anyway.)
+func limitBody(w http.ResponseWriter, r *http.Request, limit int64) error {
+	if r.ContentLength > limit {
+		return fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, r.ContentLength, limit)
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if limit <= DefaultMaxBody || !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return nil
+	}
+	if err := r.ParseMultipartForm(limit + 1); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return fmt.Errorf("%w: more than %d bytes", ErrTooLarge, limit)
+		}
+		return fmt.Errorf("%w: %v", ErrBadRequest, err)
+	}
+	return nil
 }
 
 // refuse answers 403, in HTML for pages when the UI can.
@@ -86,7 +118,7 @@ func (d *Deps) refuse(w http.ResponseWriter, r *http.Request, rt Route, msg, kin
 }
 
 func (d *Deps) deny(r *http.Request, id auth.Identity, rt Route, why string) {
-	_, err := d.Audit.Append(r.Context(), audit.Event{Actor: id.Name, Role: string(id.Role), Action: "denied",
+	_, err := d.Audit.Append(r.Context(), audit.Event{Actor: id.Actor().AuditName(), Role: string(id.Role), Action: "denied",
 		Object: rt.Method + " " + rt.Path, Detail: map[string]string{"why": why, "path": r.URL.Path}})
 	if err != nil {
 		d.Log.Error("cannot audit a refusal", "err", err)
@@ -105,49 +137,4 @@ func securityHeaders(h http.Handler) http.Handler {
 		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
 		h.ServeHTTP(w, r)
 	})
-}
-
-var errStatus = []struct {
-	err    error
-	status int
-	kind   string
-}{
-	{cases.ErrNotFound, http.StatusNotFound, "not_found"},
-	{cases.ErrNoCandidate, http.StatusNotFound, "not_found"},
-	{cases.ErrPickFace, http.StatusConflict, "pick_face"},
-	{cases.ErrNoFace, http.StatusUnprocessableEntity, "no_face"},
-	{cases.ErrInvalid, http.StatusBadRequest, "invalid"},
-	{cases.ErrNotPossible, http.StatusConflict, "not_possible"},
-	{cases.ErrClosed, http.StatusConflict, "closed"},
-	{cases.ErrNotIdentified, http.StatusConflict, "not_identified"},
-	{auth.ErrUserExists, http.StatusConflict, "exists"},
-	{auth.ErrWeakPassword, http.StatusBadRequest, "weak_password"},
-	{auth.ErrInvalidName, http.StatusBadRequest, "invalid"},
-	{auth.ErrBadRole, http.StatusBadRequest, "invalid"},
-	{auth.ErrNoUser, http.StatusNotFound, "not_found"},
-	{auth.ErrNoToken, http.StatusNotFound, "not_found"},
-	{auth.ErrBadCredentials, http.StatusUnauthorized, "bad_credentials"},
-	{auth.ErrLocked, http.StatusTooManyRequests, "locked"},
-	{ErrTooManyLogins, http.StatusTooManyRequests, "throttled"},
-}
-
-// fail answers with the status an error deserves.
-func (d *Deps) fail(w http.ResponseWriter, err error) {
-	for _, e := range errStatus {
-		if errors.Is(err, e.err) {
-			var pe *cases.PickFaceError
-			if errors.As(err, &pe) {
-				writeJSON(w, e.status, map[string]any{"error": err.Error(), "kind": e.kind, "faces": pe.Faces})
-				return
-			}
-			writeError(w, e.status, err.Error(), e.kind)
-			return
-		}
-	}
-	if k := photoErrorKind(err); k != "" {
-		writeError(w, http.StatusUnprocessableEntity, err.Error(), k)
-		return
-	}
-	d.Log.Error("request failed", "err", err)
-	writeError(w, http.StatusInternalServerError, "internal error", "internal")
 }

@@ -26,6 +26,29 @@ type Route struct {
 	Kind    Kind
 	Summary string
 	Handler http.HandlerFunc
+	// MaxBody bounds the request body (DefaultMaxBody when 0); a larger
+	// one is refused before it is read.
+	MaxBody int64
+	// InPerson routes manage accounts and tokens: a person logged in uses
+	// them, a token is refused (the accounts service refuses it too).
+	InPerson bool
+}
+
+// Request body limits.
+const (
+	// DefaultMaxBody bounds JSON and form bodies.
+	DefaultMaxBody = 1 << 20
+	// MaxUpload bounds an uploaded photo.
+	MaxUpload = 32 << 20
+	// UploadBody bounds a request carrying a photo: the photo and its form.
+	UploadBody = MaxUpload + 1<<20
+)
+
+func (rt Route) maxBody() int64 {
+	if rt.MaxBody > 0 {
+		return rt.MaxBody
+	}
+	return DefaultMaxBody
 }
 
 // The role sets routes allow: the API's and the web UI's.
@@ -39,12 +62,15 @@ var (
 
 // Routes is the JSON API's part of the permission matrix.
 //
-//	admin:      accounts, API tokens, audit verification
-//	caseworker: cases, reference photos, shortlists, family viewing
+//	admin:      accounts, every API token, audit verification
+//	caseworker: cases, reference photos, shortlists, family viewing, sharing
 //	reviewer:   cases (read), shortlists, decisions, identification, export
+//	everyone:   their own API tokens
 //
 // No role sees what its work does not need: an admin sees no case, and
-// only caseworkers and reviewers see images.
+// only caseworkers and reviewers see images. The roles here are the first
+// check; the services check them again, with the actor's membership of
+// the case, where the data is.
 func (d *Deps) Routes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/healthz", Public: true, Kind: Other, Summary: "Liveness", Handler: d.healthz},
@@ -55,28 +81,33 @@ func (d *Deps) Routes() []Route {
 		{Method: "POST", Path: "/api/v1/logout", Roles: Anyone, Kind: JSON, Summary: "Log out", Handler: d.logout},
 		{Method: "GET", Path: "/api/v1/me", Roles: Anyone, Kind: JSON, Summary: "Who is logged in", Handler: d.me},
 
-		{Method: "POST", Path: "/api/v1/search", Roles: Casework, Kind: JSON, Summary: "Rank individuals for a photo (outside a case)", Handler: d.search},
+		{Method: "POST", Path: "/api/v1/search", Roles: Casework, Kind: JSON, Summary: "Rank individuals for a photo (outside a case)", Handler: d.search, MaxBody: UploadBody},
 
-		{Method: "GET", Path: "/api/v1/cases", Roles: Casework, Kind: JSON, Summary: "List cases", Handler: d.listCases},
+		{Method: "GET", Path: "/api/v1/cases", Roles: Casework, Kind: JSON, Summary: "List the cases you are a member of", Handler: d.listCases},
 		{Method: "POST", Path: "/api/v1/cases", Roles: Caseworker, Kind: JSON, Summary: "Open a case", Handler: d.createCase},
-		{Method: "GET", Path: "/api/v1/cases/{id}", Roles: Casework, Kind: JSON, Summary: "A case, with its shortlist", Handler: d.getCase},
+		{Method: "GET", Path: "/api/v1/cases/{id}", Roles: Casework, Kind: JSON, Summary: "A case, with its shortlist (reviewers do not see the family's contact)", Handler: d.getCase},
 		{Method: "PUT", Path: "/api/v1/cases/{id}", Roles: Caseworker, Kind: JSON, Summary: "Change a case's details", Handler: d.updateCase},
 		{Method: "POST", Path: "/api/v1/cases/{id}/status", Roles: Caseworker, Kind: JSON, Summary: "Open or close a case", Handler: d.setStatus},
-		{Method: "POST", Path: "/api/v1/cases/{id}/references", Roles: Caseworker, Kind: JSON, Summary: "Add a reference photo (multipart: photo, face, child, old)", Handler: d.addReference},
+		{Method: "POST", Path: "/api/v1/cases/{id}/members", Roles: Caseworker, Kind: JSON, Summary: "Share a case with a caseworker or a reviewer", Handler: d.share},
+		{Method: "DELETE", Path: "/api/v1/cases/{id}/members/{name}", Roles: Caseworker, Kind: JSON, Summary: "Stop sharing a case with someone", Handler: d.unshare},
+		{Method: "POST", Path: "/api/v1/cases/{id}/owner", Roles: Caseworker, Kind: JSON, Summary: "Reassign a case to another caseworker", Handler: d.reassign},
+		{Method: "POST", Path: "/api/v1/cases/{id}/references", Roles: Caseworker, Kind: JSON, Summary: "Add a reference photo (multipart: photo, face, child, old)", Handler: d.addReference, MaxBody: UploadBody},
 		{Method: "GET", Path: "/api/v1/cases/{id}/references/{ref}/photo", Roles: Casework, Kind: Image, Summary: "A reference photo", Handler: d.referencePhoto},
 		{Method: "POST", Path: "/api/v1/cases/{id}/match", Roles: Casework, Kind: JSON, Summary: "Match the case against the archive: its shortlist", Handler: d.matchCase},
 		{Method: "POST", Path: "/api/v1/cases/{id}/candidates/{individual}/decision", Roles: Reviewer, Kind: JSON, Summary: "A reviewer's verdict: possible, excluded or identified, with a reason", Handler: d.decide},
 		{Method: "GET", Path: "/api/v1/cases/{id}/candidates/{individual}/crop", Roles: Casework, Kind: Image, Summary: "A candidate's face crop: blurred unless reveal=1; grey=1 for greyscale", Handler: d.crop},
 		{Method: "GET", Path: "/api/v1/cases/{id}/candidates/{individual}/photo", Roles: Casework, Kind: Image, Summary: "A candidate's full photo, on explicit request", Handler: d.fullPhoto},
+		{Method: "GET", Path: "/api/v1/cases/{id}/shown", Roles: Casework, Kind: JSON, Summary: "The distinct images you were shown in this case", Handler: d.shown},
 		{Method: "GET", Path: "/api/v1/cases/{id}/family", Roles: Caseworker, Kind: JSON, Summary: "Family viewing: only candidates a reviewer marked possible", Handler: d.family},
 		{Method: "GET", Path: "/api/v1/cases/{id}/export", Roles: Reviewer, Kind: Other, Summary: "Evidence export (zip) for an identified candidate", Handler: d.export},
 
 		{Method: "GET", Path: "/api/v1/users", Roles: Admin, Kind: JSON, Summary: "List accounts", Handler: d.listUsers},
-		{Method: "POST", Path: "/api/v1/users", Roles: Admin, Kind: JSON, Summary: "Add an account", Handler: d.addUser},
-		{Method: "POST", Path: "/api/v1/users/{name}/disabled", Roles: Admin, Kind: JSON, Summary: "Disable or enable an account", Handler: d.setDisabled},
-		{Method: "GET", Path: "/api/v1/tokens", Roles: Admin, Kind: JSON, Summary: "List API tokens", Handler: d.listTokens},
-		{Method: "POST", Path: "/api/v1/tokens", Roles: Admin, Kind: JSON, Summary: "Create an API token for a batch job", Handler: d.createToken},
-		{Method: "DELETE", Path: "/api/v1/tokens/{id}", Roles: Admin, Kind: JSON, Summary: "Revoke an API token", Handler: d.revokeToken},
+		{Method: "POST", Path: "/api/v1/users", Roles: Admin, Kind: JSON, Summary: "Add an account", Handler: d.addUser, InPerson: true},
+		{Method: "POST", Path: "/api/v1/users/{name}/disabled", Roles: Admin, Kind: JSON, Summary: "Disable or enable an account (disabling revokes its tokens)", Handler: d.setDisabled, InPerson: true},
+		{Method: "POST", Path: "/api/v1/users/{name}/unlock", Roles: Admin, Kind: JSON, Summary: "Lift a lockout after failed logins", Handler: d.unlock, InPerson: true},
+		{Method: "GET", Path: "/api/v1/tokens", Roles: Anyone, Kind: JSON, Summary: "List API tokens: every token for admins, your own for others", Handler: d.listTokens},
+		{Method: "POST", Path: "/api/v1/tokens", Roles: Anyone, Kind: JSON, Summary: "Create an API token acting for you, with your role (needs a session)", Handler: d.createToken, InPerson: true},
+		{Method: "DELETE", Path: "/api/v1/tokens/{id}", Roles: Anyone, Kind: JSON, Summary: "Revoke an API token (yours, or any for admins)", Handler: d.revokeToken, InPerson: true},
 		{Method: "GET", Path: "/api/v1/audit/verify", Roles: Admin, Kind: JSON, Summary: "Verify the audit trail's hash chain", Handler: d.verifyAudit},
 	}
 }

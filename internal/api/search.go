@@ -3,9 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,14 +11,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/facetriage/facetriage/internal/audit"
-	"github.com/facetriage/facetriage/internal/pipeline"
 	"github.com/facetriage/facetriage/internal/search"
 	"github.com/facetriage/facetriage/internal/vector"
 )
-
-// MaxUpload bounds an uploaded photo.
-const MaxUpload = 32 << 20
 
 func (d *Deps) healthz(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") }
 
@@ -58,36 +51,16 @@ func writeError(w http.ResponseWriter, code int, msg, kind string) {
 	writeJSON(w, code, apiError{Error: msg, Kind: kind})
 }
 
-func photoErrorKind(err error) string {
-	if errors.Is(err, search.ErrNoFace) {
-		return "no_face"
-	}
-	if errors.Is(err, search.ErrNoSuchFace) {
-		return "no_such_face"
-	}
-	return pipeline.ErrorKind(err)
-}
-
 // search takes the photo as the body or as the multipart field "photo",
 // and the query parameters top, face, source, branch, from and to.
 func (d *Deps) search(w http.ResponseWriter, r *http.Request) {
 	req, err := parseSearch(r)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error(), "invalid")
-		return
-	}
-	res, err := d.Searcher.Search(r.Context(), req)
-	if err != nil {
-		if errors.Is(err, vector.ErrBadQuery) {
-			writeError(w, http.StatusBadRequest, err.Error(), "invalid")
-			return
-		}
 		d.fail(w, err)
 		return
 	}
-	a := ActorOf(r)
-	if _, err := d.Audit.Append(r.Context(), audit.Event{Actor: a.Name, Role: a.Role, Action: "search",
-		Detail: map[string]string{"top": strconv.Itoa(req.Top), "results": strconv.Itoa(len(res.Candidates))}}); err != nil {
+	res, err := d.Search.Search(r.Context(), ActorOf(r), req)
+	if err != nil {
 		d.fail(w, err)
 		return
 	}
@@ -100,14 +73,14 @@ func parseSearch(r *http.Request) (search.Request, error) {
 	if v := q.Get("top"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
-			return req, fmt.Errorf("top %q: want 1 to 1000", v)
+			return req, fmt.Errorf("%w: top %q: want 1 to 1000", ErrBadRequest, v)
 		}
 		req.Top = n
 	}
 	if v := q.Get("face"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return req, fmt.Errorf("face %q: want a face index, 0 or more", v)
+			return req, fmt.Errorf("%w: face %q: want a face index, 0 or more", ErrBadRequest, v)
 		}
 		req.Face = n
 	}
@@ -131,7 +104,7 @@ func parseFilter(r *http.Request) (vector.Filter, error) {
 		if v := q.Get(p.name); v != "" {
 			t, err := time.Parse("2006-01-02", v)
 			if err != nil {
-				return f, fmt.Errorf("%s %q: want YYYY-MM-DD", p.name, v)
+				return f, fmt.Errorf("%w: %s %q: want YYYY-MM-DD", ErrBadRequest, p.name, v)
 			}
 			*p.t = t
 		}
@@ -139,26 +112,12 @@ func parseFilter(r *http.Request) (vector.Filter, error) {
 	return f, nil
 }
 
-// readPhoto reads an uploaded photo: the multipart field "photo", or the body.
+// readPhoto reads an uploaded photo: the multipart field "photo", or the
+// body (the guard has bounded both).
 func readPhoto(r *http.Request) ([]byte, error) {
-	body := io.Reader(http.MaxBytesReader(nil, r.Body, MaxUpload+1<<20))
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		f, _, err := r.FormFile("photo")
-		if err != nil {
-			return nil, fmt.Errorf("multipart field \"photo\": %w", err)
-		}
-		defer f.Close()
-		body = f
+		u, err := ReadUpload(r)
+		return u.Photo, err
 	}
-	data, err := io.ReadAll(io.LimitReader(body, MaxUpload+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the photo: %w", err)
-	}
-	if len(data) > MaxUpload {
-		return nil, fmt.Errorf("photo larger than %d bytes", MaxUpload)
-	}
-	if len(data) == 0 {
-		return nil, errors.New("no photo")
-	}
-	return data, nil
+	return readAllMax(r.Body)
 }

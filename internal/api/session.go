@@ -2,16 +2,12 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
+	"fmt"
+	"mime"
 	"net/http"
-	"strings"
 
-	"github.com/facetriage/facetriage/internal/audit"
 	"github.com/facetriage/facetriage/internal/auth"
 )
-
-// ErrTooManyLogins: too many login attempts from one address.
-var ErrTooManyLogins = errors.New("too many login attempts from this address: wait a minute")
 
 type loginRequest struct {
 	Name     string `json:"name"`
@@ -25,37 +21,31 @@ type sessionInfo struct {
 	Via  string `json:"via"`
 }
 
-// Login checks a name and password, audits the attempt, and on success
-// sets the session cookie. Shared by the API and the login page.
+// Login checks a name and password (throttled per client address) and on
+// success sets the session cookie. Shared by the API and the login page.
 func (d *Deps) Login(w http.ResponseWriter, r *http.Request, name, password string) (sessionInfo, error) {
 	if !d.logins.allow(r) {
 		return sessionInfo{}, ErrTooManyLogins
 	}
-	sess, err := d.Auth.Login(r.Context(), name, password)
-	actor := name
-	if strings.TrimSpace(actor) == "" {
-		actor = "(no name given)"
-	}
-	ev := audit.Event{Actor: actor, Action: "login", Detail: map[string]string{"remote": r.RemoteAddr}}
-	if err != nil {
-		ev.Action, ev.Detail["error"] = "login_failed", err.Error()
-	} else {
-		ev.Role = string(sess.Role)
-	}
-	if _, aerr := d.Audit.Append(r.Context(), ev); aerr != nil {
-		return sessionInfo{}, aerr
-	}
+	sess, err := d.Accounts.Login(r.Context(), name, password, r.RemoteAddr)
 	if err != nil {
 		return sessionInfo{}, err
 	}
 	auth.SetSessionCookie(w, sess, d.Secure)
-	return sessionInfo{User: sess.User, Role: string(sess.Role), CSRF: sess.CSRF, Via: "session"}, nil
+	return sessionInfo{User: sess.User, Role: string(sess.Role), CSRF: sess.CSRF, Via: auth.ViaSession}, nil
 }
 
+// login takes only application/json: a form another site makes a browser
+// send (text/plain, urlencoded, multipart) cannot log it in to an account
+// of the attacker's (login CSRF), since a JSON body needs a preflight.
 func (d *Deps) login(w http.ResponseWriter, r *http.Request) {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		d.fail(w, fmt.Errorf("%w: send the login as application/json", ErrMediaType))
+		return
+	}
 	var req loginRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, "want {\"name\", \"password\"}", "invalid")
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		d.fail(w, fmt.Errorf("%w: want {\"name\", \"password\"}", ErrBadRequest))
 		return
 	}
 	info, err := d.Login(w, r, req.Name, req.Password)
@@ -69,14 +59,15 @@ func (d *Deps) login(w http.ResponseWriter, r *http.Request) {
 // Logout ends the request's session (a token stays valid).
 func (d *Deps) Logout(w http.ResponseWriter, r *http.Request) error {
 	id, _ := IdentityOf(r)
+	sid := ""
 	if id.Session != nil {
-		if err := d.Auth.Logout(r.Context(), id.Session.ID); err != nil {
-			return err
-		}
+		sid = id.Session.ID
+	}
+	if err := d.Accounts.Logout(r.Context(), id.Actor(), sid); err != nil {
+		return err
 	}
 	auth.ClearSessionCookie(w, d.Secure)
-	_, err := d.Audit.Append(r.Context(), audit.Event{Actor: id.Name, Role: string(id.Role), Action: "logout"})
-	return err
+	return nil
 }
 
 func (d *Deps) logout(w http.ResponseWriter, r *http.Request) {

@@ -6,10 +6,12 @@ import (
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/facetriage/facetriage/internal/accounts"
 	"github.com/facetriage/facetriage/internal/api"
 	"github.com/facetriage/facetriage/internal/audit"
 	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/cases"
+	"github.com/facetriage/facetriage/internal/casework"
 	"github.com/facetriage/facetriage/internal/imaging"
 	"github.com/facetriage/facetriage/internal/search"
 	"github.com/facetriage/facetriage/internal/vector"
@@ -19,37 +21,28 @@ import (
 // matches every open case again (the standing search).
 const SubjectIngested = "ft.events.ingested"
 
-// System is the actor of what the system does by itself.
-var System = cases.Actor{Name: "system", Role: "system"}
-
 // OpenAudit opens the audit trail.
 func (rt *Runtime) OpenAudit(ctx context.Context) (*audit.Log, error) {
 	return audit.Open(ctx, rt.JS, rt.Cfg.Replicas)
 }
 
-// OpenAuth opens the accounts, sessions and tokens.
-func (rt *Runtime) OpenAuth(ctx context.Context) (*auth.Store, error) {
-	return auth.Open(ctx, rt.JS, rt.Cfg.Replicas)
-}
-
-// Casework assembles the services behind the HTTP API and the web UI.
-func (rt *Runtime) Casework(ctx context.Context, store vector.Store, eng search.Engine) (*api.Deps, error) {
+// Accounts opens the accounts service, for the command line.
+func (rt *Runtime) Accounts(ctx context.Context) (*accounts.Service, error) {
 	lg, err := rt.OpenAudit(ctx)
 	if err != nil {
 		return nil, err
 	}
-	as, err := rt.OpenAuth(ctx)
+	as, err := auth.Open(ctx, rt.JS, rt.Cfg.Replicas)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := cases.Open(ctx, rt.JS, rt.Cfg.Replicas)
-	if err != nil {
-		return nil, err
-	}
-	searcher := &search.Searcher{Engine: eng, Store: store, Catalogue: rt.Catalog}
-	cs.Engine, cs.Ranker, cs.Audit = eng, searcher, lg
-	return &api.Deps{Auth: as, Audit: lg, Cases: cs, Searcher: searcher, Catalog: rt.Catalog,
-		Registry: rt.Registry, Log: rt.Log, Blur: imaging.Obscure}, nil
+	return &accounts.Service{Store: as, Audit: lg}, nil
+}
+
+// Casework assembles the services behind the HTTP API and the web UI.
+func (rt *Runtime) Casework(ctx context.Context, store vector.Store, eng search.Engine) (*api.Deps, error) {
+	return casework.Open(ctx, casework.Parts{JS: rt.JS, Replicas: rt.Cfg.Replicas, Engine: eng, Store: store,
+		Catalog: rt.Catalog, Blur: imaging.Obscure, Registry: rt.Registry, Log: rt.Log})
 }
 
 // WatchIngests matches every open case again whenever an ingest run ends,
@@ -57,7 +50,7 @@ func (rt *Runtime) Casework(ctx context.Context, store vector.Store, eng search.
 func (rt *Runtime) WatchIngests(ctx context.Context, cs *cases.Service) error {
 	sub, err := rt.NC.Subscribe(SubjectIngested, func(_ *nats.Msg) {
 		go func() {
-			flagged, err := cs.Rematch(ctx, System)
+			flagged, err := cs.Rematch(ctx)
 			if err != nil {
 				rt.Log.Error("standing search failed", "err", err)
 				return

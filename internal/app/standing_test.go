@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/bus/bustest"
 	"github.com/facetriage/facetriage/internal/cases"
 	"github.com/facetriage/facetriage/internal/testenv"
@@ -39,7 +40,7 @@ func TestStandingSearch(t *testing.T) {
 	if err := e.rt.WatchIngests(ctx, deps.Cases); err != nil { // what serve does
 		t.Fatal(err)
 	}
-	cw := cases.Actor{Name: "amal", Role: "caseworker"}
+	cw := cases.Actor{Name: "amal", Role: auth.RoleCaseworker, Via: auth.ViaSession}
 	c, err := deps.Cases.Create(ctx, cw, cases.Fields{Name: "Tzuyu"})
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +60,7 @@ func TestStandingSearch(t *testing.T) {
 	sum := sha256.Sum256(b)
 	want := hex.EncodeToString(sum[:])
 	bustest.CheckFor(t, 30*time.Second, 200*time.Millisecond, func() error {
-		c, err := deps.Cases.Get(ctx, c.ID)
+		c, err := deps.Cases.Get(ctx, cw, c.ID)
 		if err != nil {
 			return err
 		}

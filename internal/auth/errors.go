@@ -25,8 +25,11 @@ var (
 	// ErrNoSession means a session is unknown, expired, logged out, or its
 	// user disabled or changed.
 	ErrNoSession = errors.New("auth: no such session")
-	// ErrNoToken means an API token is unknown or revoked.
+	// ErrNoToken means an API token is unknown, revoked, expired, or its
+	// owner disabled.
 	ErrNoToken = errors.New("auth: no such token")
+	// ErrInvalidToken means a new token's label or lifetime is malformed.
+	ErrInvalidToken = errors.New("auth: invalid token request")
 	// ErrUnauthenticated means a request carries no valid session or token.
 	ErrUnauthenticated = errors.New("auth: not authenticated")
 	// ErrForbidden means the identity's role may not do this.

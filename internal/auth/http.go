@@ -37,7 +37,7 @@ func (s *Store) Identify(r *http.Request) (Identity, error) {
 		if err != nil {
 			return Identity{}, err
 		}
-		return Identity{Name: "token:" + t.ID, Role: t.Role, Via: ViaToken, Token: &t}, nil
+		return Identity{Name: t.Owner, Role: t.Role, Via: ViaToken, Token: &t}, nil
 	}
 	c, err := r.Cookie(CookieName)
 	if err != nil {

@@ -78,7 +78,7 @@ func TestCheckCSRF(t *testing.T) {
 	if id.err != nil {
 		t.Fatal(id.err)
 	}
-	secret, _, err := s.CreateToken(ctx(t), "robot", RoleCaseworker, "alice")
+	secret, _, err := s.CreateToken(ctx(t), "alice", "robot", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

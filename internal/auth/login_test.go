@@ -102,10 +102,13 @@ func TestLockout(t *testing.T) {
 	if _, err := s.Login(ctx(t), "alice", pw); !errors.Is(err, ErrLocked) {
 		t.Fatalf("right password while locked: %v, want ErrLocked", err)
 	}
-	before := s.kdfRuns.Load()
+	before, kdf := s.checks.Load(), s.kdfRuns.Load()
 	fail(ErrLocked)
-	if s.kdfRuns.Load() != before {
+	if s.checks.Load() != before {
 		t.Fatal("a locked account's password was checked")
+	}
+	if s.kdfRuns.Load() != kdf+1 {
+		t.Fatal("a locked account's refusal did not cost what a wrong password costs")
 	}
 	us, err := s.Users(ctx(t))
 	if err != nil {
@@ -140,7 +143,7 @@ func TestLockoutParallel(t *testing.T) {
 	t.Parallel()
 	s, _, _ := newStore(t, Options{MaxConcurrentHashes: 32})
 	mustAdd(t, s, "alice", RoleCaseworker)
-	before := s.kdfRuns.Load()
+	before := s.checks.Load()
 	const n = 24
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -162,7 +165,7 @@ func TestLockoutParallel(t *testing.T) {
 	if bad != MaxFailedLogins || locked != n-MaxFailedLogins {
 		t.Fatalf("%d bad credentials, %d locked; want %d and %d", bad, locked, MaxFailedLogins, n-MaxFailedLogins)
 	}
-	if runs := s.kdfRuns.Load() - before; runs != MaxFailedLogins {
+	if runs := s.checks.Load() - before; runs != MaxFailedLogins {
 		t.Fatalf("%d passwords checked, want %d", runs, MaxFailedLogins)
 	}
 	if _, err := s.Login(ctx(t), "alice", pw); !errors.Is(err, ErrLocked) {
@@ -249,7 +252,14 @@ func TestSessionExpires(t *testing.T) {
 	s, c, _ := newStore(t, Options{})
 	mustAdd(t, s, "alice", RoleReviewer)
 	sess := mustLogin(t, s, "alice")
-	c.add(DefaultSessionTTL - time.Second)
+	// Used every 20 minutes, it never idles out.
+	for c.now().Before(sess.Expires.Add(-20 * time.Minute)) {
+		c.add(20 * time.Minute)
+		if _, err := s.Session(ctx(t), sess.ID); err != nil {
+			t.Fatalf("in use, %s before expiry: %v", sess.Expires.Sub(c.now()), err)
+		}
+	}
+	c.add(sess.Expires.Sub(c.now()) - time.Second)
 	if _, err := s.Session(ctx(t), sess.ID); err != nil {
 		t.Fatalf("a second before expiry: %v", err)
 	}
@@ -318,4 +328,27 @@ func TestLoginUpgradesHash(t *testing.T) {
 		t.Fatalf("hash not upgraded: %q", h)
 	}
 	mustLogin(t, s, "alice")
+}
+
+// A session unused for the idle timeout ends; one in use does not.
+func TestSessionIdleTimeout(t *testing.T) {
+	t.Parallel()
+	s, c, _ := newStore(t, Options{IdleTimeout: 30 * time.Minute})
+	mustAdd(t, s, "alice", RoleReviewer)
+	sess := mustLogin(t, s, "alice")
+	c.add(29 * time.Minute)
+	if _, err := s.Session(ctx(t), sess.ID); err != nil {
+		t.Fatalf("after 29 idle minutes: %v", err)
+	}
+	c.add(29 * time.Minute) // 58 minutes after login, 29 after its last use
+	if _, err := s.Session(ctx(t), sess.ID); err != nil {
+		t.Fatalf("29 minutes after its last use: %v", err)
+	}
+	c.add(30 * time.Minute)
+	if _, err := s.Session(ctx(t), sess.ID); !errors.Is(err, ErrNoSession) || !strings.Contains(err.Error(), "idle") {
+		t.Fatalf("after 30 idle minutes: %v, want an idle ErrNoSession", err)
+	}
+	if _, err := s.Session(ctx(t), sess.ID); !errors.Is(err, ErrNoSession) {
+		t.Fatalf("an idled-out session came back: %v", err)
+	}
 }

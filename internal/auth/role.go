@@ -30,15 +30,9 @@ func ParseRole(s string) (Role, error) {
 // Valid says whether r is one of Roles.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 
-// Ways a request was authenticated (Identity.Via).
-const (
-	ViaSession = "session"
-	ViaToken   = "token"
-)
-
 // Identity is who made a request, as Store.Identify found.
 type Identity struct {
-	// Name is the user name, or "token:" and the token id.
+	// Name is the user name (for a token, its owner's).
 	Name string
 	Role Role
 	// Via is ViaSession or ViaToken.

@@ -25,6 +25,9 @@ type Session struct {
 	CSRF    string    `json:"csrf"`
 	Created time.Time `json:"created"`
 	Expires time.Time `json:"expires"`
+	// LastSeen is the session's last use, to the minute: a session unused
+	// for the store's idle timeout ends.
+	LastSeen time.Time `json:"last_seen"`
 }
 
 // sessionRecord is a session as stored.
@@ -67,6 +70,15 @@ func (s *Store) Login(ctx context.Context, name, password string) (Session, erro
 	case errors.Is(err, errDisabled):
 		_, _ = s.check(ctx, r.PasswordHash, password) // the work only: refused either way
 		return Session{}, ErrBadCredentials
+	case errors.Is(err, ErrLocked):
+		// The same work as any refusal, so that timing does not tell a
+		// locked account from an unknown name, but no guess is checked.
+		// ErrLocked is for the audit trail; the answer a client gets is
+		// the same as for bad credentials (accounts.Login).
+		if berr := s.burn(ctx, password); berr != nil {
+			return Session{}, berr
+		}
+		return Session{}, err
 	case err != nil:
 		return Session{}, err
 	}
@@ -139,7 +151,7 @@ func (s *Store) open(ctx context.Context, r userRecord) (Session, error) {
 			return Session{}, err
 		}
 		now := s.now()
-		sess := Session{ID: id, User: r.Name, Role: r.Role, CSRF: csrf, Created: now, Expires: now.Add(s.ttl)}
+		sess := Session{ID: id, User: r.Name, Role: r.Role, CSRF: csrf, Created: now, Expires: now.Add(s.ttl), LastSeen: now}
 		b, err := json.Marshal(sessionRecord{Session: sess, Generation: r.Generation})
 		if err != nil {
 			return Session{}, err
@@ -154,13 +166,15 @@ func (s *Store) open(ctx context.Context, r userRecord) (Session, error) {
 	}
 }
 
-// Session returns a live session; ErrNoSession if it is unknown, expired,
-// logged out, or its user is disabled or has changed since.
+// Session returns a live session and notes its use; ErrNoSession if it is
+// unknown, expired, idle for longer than the idle timeout, logged out, or
+// its user is disabled or has changed since.
 func (s *Store) Session(ctx context.Context, id string) (Session, error) {
 	if len(id) != sessionIDLen {
 		return Session{}, ErrNoSession
 	}
-	e, err := s.sessions.Get(ctx, sessionKey(id))
+	key := sessionKey(id)
+	e, err := s.sessions.Get(ctx, key)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
 		return Session{}, ErrNoSession
 	}
@@ -171,8 +185,13 @@ func (s *Store) Session(ctx context.Context, id string) (Session, error) {
 	if err := json.Unmarshal(e.Value(), &rec); err != nil {
 		return Session{}, fmt.Errorf("auth: session: %w", err)
 	}
-	if !s.now().Before(rec.Expires) {
+	now := s.now()
+	if !now.Before(rec.Expires) {
 		return Session{}, fmt.Errorf("%w: expired", ErrNoSession)
+	}
+	if seen := rec.LastSeen; !seen.IsZero() && now.Sub(seen) >= s.idle {
+		_ = s.sessions.Purge(ctx, key)
+		return Session{}, fmt.Errorf("%w: idle for more than %s", ErrNoSession, s.idle)
 	}
 	u, _, err := s.user(ctx, rec.User)
 	if errors.Is(err, ErrNoUser) || errors.Is(err, ErrInvalidName) {
@@ -184,10 +203,22 @@ func (s *Store) Session(ctx context.Context, id string) (Session, error) {
 	if u.Disabled || u.Generation != rec.Generation {
 		return Session{}, fmt.Errorf("%w: revoked", ErrNoSession)
 	}
+	if now.Sub(rec.LastSeen) >= touchEvery {
+		// Noted at most once a minute, so that a page of ten images is not
+		// ten writes; a lost write only shortens the idle allowance.
+		rec.LastSeen = now
+		if b, err := json.Marshal(rec); err == nil {
+			_, _ = s.sessions.Update(ctx, key, b, e.Revision())
+		}
+	}
 	sess := rec.Session
 	sess.ID = id
 	return sess, nil
 }
+
+// touchEvery is how stale a session's LastSeen may get before a use
+// writes it again.
+const touchEvery = time.Minute
 
 // Logout ends a session; ending an unknown one is not an error.
 func (s *Store) Logout(ctx context.Context, id string) error {

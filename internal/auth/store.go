@@ -20,6 +20,7 @@ const (
 // Defaults of Options.
 const (
 	DefaultSessionTTL          = 12 * time.Hour
+	DefaultIdleTimeout         = 30 * time.Minute
 	DefaultMaxConcurrentHashes = 4
 )
 
@@ -36,6 +37,8 @@ type Options struct {
 	// SessionTTL is a session's fixed lifetime, and the sessions bucket's
 	// TTL (changing it updates the bucket).
 	SessionTTL time.Duration
+	// IdleTimeout ends a session unused for this long.
+	IdleTimeout time.Duration
 	// MaxConcurrentHashes bounds the argon2 computations running at once
 	// (each takes ArgonMemoryKiB).
 	MaxConcurrentHashes int
@@ -45,12 +48,13 @@ type Options struct {
 // concurrent use, also from several processes.
 type Store struct {
 	users, sessions, tokens jetstream.KeyValue
-	ttl                     time.Duration
+	ttl, idle               time.Duration
 	slots                   chan struct{} // argon2 semaphore
 
 	params  params           // cost of new hashes; tests lower it
 	now     func() time.Time // tests move it
 	kdfRuns atomic.Int64     // argon2 computations, for tests
+	checks  atomic.Int64     // of them, checks against a real password hash
 
 	dummyOnce sync.Once
 	dummy     string // hash checked for unknown users
@@ -67,11 +71,15 @@ func OpenWith(ctx context.Context, js jetstream.JetStream, o Options) (*Store, e
 	if o.SessionTTL <= 0 {
 		o.SessionTTL = DefaultSessionTTL
 	}
+	if o.IdleTimeout <= 0 {
+		o.IdleTimeout = DefaultIdleTimeout
+	}
 	if o.MaxConcurrentHashes <= 0 {
 		o.MaxConcurrentHashes = DefaultMaxConcurrentHashes
 	}
 	s := &Store{
 		ttl:    o.SessionTTL,
+		idle:   o.IdleTimeout,
 		slots:  make(chan struct{}, o.MaxConcurrentHashes),
 		params: defaultParams,
 		now:    func() time.Time { return time.Now().UTC() },
@@ -122,6 +130,11 @@ func (s *Store) hash(ctx context.Context, pw string) (string, error) {
 
 // check verifies pw against hash.
 func (s *Store) check(ctx context.Context, hash, pw string) (bool, error) {
+	s.checks.Add(1)
+	return s.verify(ctx, hash, pw)
+}
+
+func (s *Store) verify(ctx context.Context, hash, pw string) (bool, error) {
 	var ok bool
 	var cerr error
 	if err := s.kdf(ctx, func() { ok, cerr = CheckPassword(hash, pw) }); err != nil {
@@ -130,14 +143,15 @@ func (s *Store) check(ctx context.Context, hash, pw string) (bool, error) {
 	return ok, cerr
 }
 
-// burn spends the work of checking a password, for logins that fail
-// before there is a hash to check, so they take as long as the others.
+// burn spends the work of checking a password against no real hash, for
+// logins refused before a password may be checked (unknown name, locked
+// account), so that they take as long as the others.
 func (s *Store) burn(ctx context.Context, pw string) error {
 	s.dummyOnce.Do(func() { s.dummy, s.dummyErr = s.params.hash("facetriage: no such user") })
 	if s.dummyErr != nil {
 		return s.dummyErr
 	}
-	_, err := s.check(ctx, s.dummy, pw)
+	_, err := s.verify(ctx, s.dummy, pw)
 	return err
 }
 

@@ -18,18 +18,31 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// Token is an API token for programs. Its secret is shown once, by
+// Token is an API token for programs. It acts for its owner, with the
+// owner's role and cases, until it expires or is revoked; it stops working
+// when its owner is disabled or changes role. Its secret is shown once, by
 // CreateToken, and stored only as a hash.
 type Token struct {
 	// ID is public: the first 9 of the secret's 32 random bytes, which
 	// the secret shows after its prefix.
-	ID        string    `json:"id"`
-	Label     string    `json:"label"`
-	Role      Role      `json:"role"`
-	CreatedBy string    `json:"created_by"`
-	Created   time.Time `json:"created"`
-	Revoked   bool      `json:"revoked,omitempty"`
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	Role  Role   `json:"role"`
+	// Owner is the account the token acts for, which created it.
+	Owner   string    `json:"owner"`
+	Created time.Time `json:"created"`
+	Expires time.Time `json:"expires"`
+	Revoked bool      `json:"revoked,omitempty"`
+	// RevokedBy says who revoked it (a user, or "disabled" when its owner
+	// was disabled).
+	RevokedBy string `json:"revoked_by,omitempty"`
 }
+
+// Token lifetimes.
+const (
+	DefaultTokenTTL = 90 * 24 * time.Hour
+	MaxTokenTTL     = 366 * 24 * time.Hour
+)
 
 // tokenRecord is a token as stored.
 type tokenRecord struct {
@@ -59,15 +72,27 @@ func tokenHash(secret string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// CreateToken makes an API token with a role. The secret is returned once
-// and never stored.
-func (s *Store) CreateToken(ctx context.Context, label string, role Role, createdBy string) (string, Token, error) {
-	if !role.Valid() {
-		return "", Token{}, fmt.Errorf("%w: %q", ErrBadRole, role)
-	}
+// CreateToken makes an API token for owner, with owner's role, valid for
+// ttl (DefaultTokenTTL when 0, at most MaxTokenTTL). The secret is
+// returned once and never stored. Only the owner's own account can be
+// given a token: nobody can mint a token of a role they do not hold.
+func (s *Store) CreateToken(ctx context.Context, owner, label string, ttl time.Duration) (string, Token, error) {
 	label = strings.TrimSpace(label)
 	if label == "" || len(label) > maxLabelLength || !utf8.ValidString(label) {
-		return "", Token{}, fmt.Errorf("auth: token label must be 1 to %d bytes of UTF-8", maxLabelLength)
+		return "", Token{}, fmt.Errorf("%w: token label must be 1 to %d bytes of UTF-8", ErrInvalidToken, maxLabelLength)
+	}
+	switch {
+	case ttl == 0:
+		ttl = DefaultTokenTTL
+	case ttl < time.Minute || ttl > MaxTokenTTL:
+		return "", Token{}, fmt.Errorf("%w: lifetime %s: want a minute to %d days", ErrInvalidToken, ttl, MaxTokenTTL/(24*time.Hour))
+	}
+	u, _, err := s.user(ctx, owner)
+	if err != nil {
+		return "", Token{}, err
+	}
+	if u.Disabled {
+		return "", Token{}, fmt.Errorf("%w: %s is disabled", ErrNoUser, owner)
 	}
 	for attempt := 0; ; attempt++ {
 		b := make([]byte, tokenBytes)
@@ -75,7 +100,9 @@ func (s *Store) CreateToken(ctx context.Context, label string, role Role, create
 			return "", Token{}, fmt.Errorf("auth: random: %w", err)
 		}
 		secret := TokenPrefix + b64url.EncodeToString(b)
-		t := Token{ID: secret[len(TokenPrefix) : len(TokenPrefix)+tokenIDLen], Label: label, Role: role, CreatedBy: createdBy, Created: s.now()}
+		now := s.now()
+		t := Token{ID: secret[len(TokenPrefix) : len(TokenPrefix)+tokenIDLen], Label: label, Role: u.Role, Owner: u.Name,
+			Created: now, Expires: now.Add(ttl)}
 		v, err := json.Marshal(tokenRecord{Token: t, Hash: tokenHash(secret)})
 		if err != nil {
 			return "", Token{}, err
@@ -106,8 +133,23 @@ func (s *Store) tokenOf(ctx context.Context, secret string) (Token, error) {
 	if subtle.ConstantTimeCompare([]byte(tokenHash(secret)), []byte(r.Hash)) != 1 {
 		return Token{}, ErrNoToken
 	}
-	if r.Revoked {
+	switch {
+	case r.Revoked:
 		return Token{}, fmt.Errorf("%w: revoked", ErrNoToken)
+	case r.Owner == "":
+		return Token{}, fmt.Errorf("%w: made before tokens had owners: create a new one", ErrNoToken)
+	case !s.now().Before(r.Expires):
+		return Token{}, fmt.Errorf("%w: expired on %s", ErrNoToken, r.Expires.Format(time.DateOnly))
+	}
+	u, _, err := s.user(ctx, r.Owner)
+	if errors.Is(err, ErrNoUser) || errors.Is(err, ErrInvalidName) {
+		return Token{}, fmt.Errorf("%w: its owner is gone", ErrNoToken)
+	}
+	if err != nil {
+		return Token{}, err
+	}
+	if u.Disabled || u.Role != r.Role {
+		return Token{}, fmt.Errorf("%w: its owner is disabled or has another role", ErrNoToken)
 	}
 	return r.Token, nil
 }
@@ -135,26 +177,67 @@ func (s *Store) token(ctx context.Context, id string) (tokenRecord, uint64, erro
 }
 
 // RevokeToken revokes a token for good; the record stays, for the audit.
-func (s *Store) RevokeToken(ctx context.Context, id string) error {
+// by names who revoked it.
+func (s *Store) RevokeToken(ctx context.Context, id, by string) error {
+	_, err := s.updateToken(ctx, id, func(r *tokenRecord) bool {
+		if r.Revoked {
+			return false
+		}
+		r.Revoked, r.RevokedBy = true, by
+		return true
+	})
+	return err
+}
+
+// RevokeTokensOf revokes every live token of owner, and returns their ids.
+func (s *Store) RevokeTokensOf(ctx context.Context, owner, by string) ([]string, error) {
+	ts, err := s.Tokens(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, t := range ts {
+		if t.Owner != owner || t.Revoked {
+			continue
+		}
+		if err := s.RevokeToken(ctx, t.ID, by); err != nil {
+			return ids, err
+		}
+		ids = append(ids, t.ID)
+	}
+	return ids, nil
+}
+
+// Token returns a token's record (revoked and expired ones too).
+func (s *Store) Token(ctx context.Context, id string) (Token, error) {
+	r, _, err := s.token(ctx, id)
+	if err != nil {
+		return Token{}, fmt.Errorf("%w: %s", err, id)
+	}
+	return r.Token, nil
+}
+
+// updateToken changes a token record under optimistic concurrency; fn
+// returns false when there is nothing to write.
+func (s *Store) updateToken(ctx context.Context, id string, fn func(r *tokenRecord) bool) (Token, error) {
 	for attempt := 0; ; attempt++ {
 		r, rev, err := s.token(ctx, id)
 		if err != nil {
-			return fmt.Errorf("%w: %s", err, id)
+			return Token{}, fmt.Errorf("%w: %s", err, id)
 		}
-		if r.Revoked {
-			return nil
+		if !fn(&r) {
+			return r.Token, nil
 		}
-		r.Revoked = true
 		b, err := json.Marshal(r)
 		if err != nil {
-			return err
+			return Token{}, err
 		}
 		_, err = s.tokens.Update(ctx, id, b, rev)
 		if err == nil {
-			return nil
+			return r.Token, nil
 		}
 		if !bus.IsConflict(err) || attempt >= maxAttempts {
-			return fmt.Errorf("auth: revoke token %s: %w", id, err)
+			return Token{}, fmt.Errorf("auth: token %s: %w", id, err)
 		}
 	}
 }

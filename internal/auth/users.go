@@ -101,7 +101,7 @@ func (s *Store) SetPassword(ctx context.Context, name, password string) error {
 }
 
 // SetDisabled disables or enables an account. Disabling ends its sessions
-// (for good: enabling again does not revive them).
+// and revokes its API tokens, for good: enabling it again revives neither.
 func (s *Store) SetDisabled(ctx context.Context, name string, disabled bool) error {
 	_, err := s.updateUser(ctx, name, func(r *userRecord) error {
 		if disabled && !r.Disabled {
@@ -110,7 +110,30 @@ func (s *Store) SetDisabled(ctx context.Context, name string, disabled bool) err
 		r.Disabled = disabled
 		return nil
 	})
+	if err != nil || !disabled {
+		return err
+	}
+	// A token checks its owner on every use, so it is refused from here
+	// on; revoking it as well keeps it dead after a re-enable.
+	_, err = s.RevokeTokensOf(ctx, name, "disabled")
 	return err
+}
+
+// Unlock lifts a lockout after failed logins.
+func (s *Store) Unlock(ctx context.Context, name string) error {
+	_, err := s.updateUser(ctx, name, func(r *userRecord) error {
+		r.FailedLogins, r.LockedUntil = 0, time.Time{}
+		return nil
+	})
+	return err
+}
+
+// Account returns a user's account, without its password hash; ErrNoUser
+// if there is none.
+func (s *Store) Account(ctx context.Context, name string) (User, error) {
+	r, _, err := s.user(ctx, name)
+	r.PasswordHash = ""
+	return r.User, err
 }
 
 // SetRole changes a user's role and ends their sessions, so the new role

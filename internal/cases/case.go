@@ -3,6 +3,7 @@ package cases
 import (
 	"time"
 
+	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/face"
 	"github.com/facetriage/facetriage/internal/match"
 	"github.com/facetriage/facetriage/internal/vector"
@@ -76,12 +77,22 @@ type Candidate struct {
 	Listed bool `json:"listed"`
 }
 
-// Shown counts what one person was shown in a case.
+// Shown counts the distinct images one person was shown in a case: a crop
+// seen on ten page loads counts once.
 type Shown struct {
 	BlurredCrops  int `json:"blurred_crops"`
 	RevealedCrops int `json:"revealed_crops"`
 	FullPhotos    int `json:"full_photos"`
 	References    int `json:"references"`
+}
+
+// Member is a person a case is shared with: a caseworker who works it or
+// a reviewer assigned to judge its candidates.
+type Member struct {
+	Name    string    `json:"name"`
+	Role    auth.Role `json:"role"`
+	Added   time.Time `json:"added"`
+	AddedBy string    `json:"added_by"`
 }
 
 // Case is one missing person's case.
@@ -92,18 +103,22 @@ type Case struct {
 	// When and where the person disappeared, as the family tells it.
 	DisappearedOn string `json:"disappeared_on,omitempty"`
 	DisappearedAt string `json:"disappeared_at,omitempty"`
-	Notes         string `json:"notes,omitempty"`
-	// Contact is as little family data as the work needs.
-	Contact    string        `json:"contact,omitempty"`
-	Owner      string        `json:"owner"`
+	// Notes describe the person (marks, clothes): reviewers see them.
+	Notes string `json:"notes,omitempty"`
+	// Contact is as little family data as the work needs; only the case's
+	// caseworkers see it.
+	Contact string `json:"contact,omitempty"`
+	// Owner is the caseworker responsible for the case.
+	Owner string `json:"owner"`
+	// Members are the others the case is shared with; the owner is always
+	// a member, as a caseworker.
+	Members    []Member      `json:"members,omitempty"`
 	Filter     vector.Filter `json:"filter"`
 	References []Reference   `json:"references"`
 	Candidates []Candidate   `json:"candidates"`
-	// Shown counts, per user, the images shown in this case.
-	Shown   map[string]Shown `json:"shown"`
-	Created time.Time        `json:"created"`
-	Updated time.Time        `json:"updated"`
-	Matched time.Time        `json:"matched,omitzero"`
+	Created    time.Time     `json:"created"`
+	Updated    time.Time     `json:"updated"`
+	Matched    time.Time     `json:"matched,omitzero"`
 }
 
 // Candidate returns the candidate for an individual.

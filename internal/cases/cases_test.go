@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/facetriage/facetriage/internal/audit"
+	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/cases"
 	"github.com/facetriage/facetriage/internal/engine/facetest"
 	"github.com/facetriage/facetriage/internal/ingest"
@@ -23,15 +24,19 @@ import (
 
 var (
 	ctx        = context.Background()
-	caseworker = cases.Actor{Name: "amal", Role: "caseworker"}
-	reviewer   = cases.Actor{Name: "omar", Role: "reviewer"}
+	caseworker = cases.Actor{Name: "amal", Role: auth.RoleCaseworker, Via: auth.ViaSession}
+	reviewer   = cases.Actor{Name: "omar", Role: auth.RoleReviewer, Via: auth.ViaSession}
+	// Accounts that are not members of the fixture's cases.
+	otherCaseworker = cases.Actor{Name: "nadia", Role: auth.RoleCaseworker, Via: auth.ViaSession}
+	otherReviewer   = cases.Actor{Name: "sami", Role: auth.RoleReviewer, Via: auth.ViaSession}
 )
 
 type fixture struct {
-	rig *pipelinetest.Rig
-	svc *cases.Service
-	log *audit.Log
-	dir string
+	rig  *pipelinetest.Rig
+	svc  *cases.Service
+	log  *audit.Log
+	auth *auth.Store
+	dir  string
 }
 
 // newFixture ingests an archive of fake photos: people 1–8, three photos
@@ -53,7 +58,12 @@ func newFixture(t *testing.T) *fixture {
 	d := rig.Casework(t)
 	svc, lg := d.Cases, d.Audit
 	svc.Shortlist = 5
-	return &fixture{rig: rig, svc: svc, log: lg, dir: dir}
+	for _, a := range []cases.Actor{caseworker, reviewer, otherCaseworker, otherReviewer} {
+		if err := d.Auth.AddUser(ctx, a.Name, a.Role, "correct horse battery staple"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &fixture{rig: rig, svc: svc, log: lg, auth: d.Auth, dir: dir}
 }
 
 func sha(b []byte) string {
@@ -61,11 +71,15 @@ func sha(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-// openCase opens a case with a family photo of person p.
+// openCase opens a case with a family photo of person p, shared with the
+// reviewer omar.
 func (f *fixture) openCase(t *testing.T, p uint8) cases.Case {
 	t.Helper()
 	c, err := f.svc.Create(ctx, caseworker, cases.Fields{Name: "Missing person", DisappearedOn: "2012-03-04"})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Share(ctx, caseworker, c.ID, reviewer.Name, reviewer.Role); err != nil {
 		t.Fatal(err)
 	}
 	c, err = f.svc.AddReference(ctx, caseworker, c.ID, facetest.Photo(facetest.Spec{Person: p, Variant: 99}), -1, false, false)
@@ -160,14 +174,14 @@ func TestStandingSearchFlagsNewCandidates(t *testing.T) {
 		pipelinetest.Write(t, filepath.Join(cache2, fmt.Sprintf("p9_v%d.png", v)), facetest.Photo(facetest.Spec{Person: 9, Variant: uint8(v)}))
 	}
 	f.rig.Ingest(t, ingest.Options{Paths: []string{cache2}, Source: "dossier"})
-	flagged, err := f.svc.Rematch(ctx, cases.Actor{Name: "system", Role: "system"})
+	flagged, err := f.svc.Rematch(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if flagged[c.ID] != 2 {
 		t.Fatalf("flagged %v, want 2 new candidates for case %s", flagged, c.ID)
 	}
-	c, _ = f.svc.Get(ctx, c.ID)
+	c, _ = f.svc.Get(ctx, reviewer, c.ID)
 	if c.Flagged() != 2 || !c.Candidates[0].Flagged || c.Candidates[0].Source != "dossier" {
 		t.Fatalf("case after the standing search: %+v", c.Candidates[:2])
 	}
@@ -175,7 +189,7 @@ func TestStandingSearchFlagsNewCandidates(t *testing.T) {
 	if _, err := f.svc.Decide(ctx, reviewer, c.ID, c.Candidates[0].Individual, cases.Possible, "looks alike"); err != nil {
 		t.Fatal(err)
 	}
-	again, _ := f.svc.Rematch(ctx, cases.Actor{Name: "system", Role: "system"})
+	again, _ := f.svc.Rematch(ctx)
 	if again[c.ID] != 0 {
 		t.Fatalf("a second rematch flagged %d more", again[c.ID])
 	}
@@ -206,7 +220,7 @@ func TestReferencePhotosWithSeveralFaces(t *testing.T) {
 	if _, err := f.svc.Create(ctx, caseworker, cases.Fields{Name: "x", DisappearedOn: "last spring"}); !errors.Is(err, cases.ErrInvalid) {
 		t.Fatalf("a case with a bad date: %v", err)
 	}
-	if _, err := f.svc.Get(ctx, "../../etc"); !errors.Is(err, cases.ErrNotFound) {
+	if _, err := f.svc.Get(ctx, caseworker, "../../etc"); !errors.Is(err, cases.ErrNotFound) {
 		t.Fatalf("a bad case id: %v", err)
 	}
 }
@@ -219,12 +233,16 @@ func TestEvidenceExport(t *testing.T) {
 		t.Fatalf("rank 1: %+v, want the numbered individual with 3 photos", c.Candidates[0])
 	}
 	var buf bytes.Buffer
-	if err := f.svc.Export(ctx, reviewer, c.ID, f.rig.Catalog, f.log, &buf); !errors.Is(err, cases.ErrNotIdentified) {
+	to := func() io.Writer { return &buf }
+	if err := f.svc.Export(ctx, reviewer, c.ID, to); !errors.Is(err, cases.ErrNotIdentified) {
 		t.Fatalf("export before identification: %v", err)
 	}
 	f.svc.Decide(ctx, reviewer, c.ID, ind, cases.Possible, "same")
 	f.svc.Decide(ctx, reviewer, c.ID, ind, cases.Identified, "the family recognised the clothes")
-	if err := f.svc.Export(ctx, reviewer, c.ID, f.rig.Catalog, f.log, &buf); err != nil {
+	if err := f.svc.Export(ctx, caseworker, c.ID, to); !errors.Is(err, cases.ErrForbidden) {
+		t.Fatalf("export by the caseworker: %v, want ErrForbidden (reviewers export)", err)
+	}
+	if err := f.svc.Export(ctx, reviewer, c.ID, to); err != nil {
 		t.Fatal(err)
 	}
 	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))

@@ -1,6 +1,9 @@
 package cases
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors, wrapped with detail.
 var (
@@ -20,6 +23,20 @@ var (
 	ErrClosed = errors.New("the case is closed")
 	// ErrNotIdentified: export needs an identified candidate.
 	ErrNotIdentified = errors.New("no identified candidate to export")
+	// ErrForbidden: the actor is a member of the case, but its role may
+	// not do this (a non-member is told ErrNotFound).
+	ErrForbidden = errors.New("your role in this case does not allow this")
+	// ErrNoAccount: a case can only be shared with an active account of
+	// the role named.
+	ErrNoAccount = errors.New("no active account of that name and role")
+	// ErrConflict: the case kept changing under this change; try again.
+	ErrConflict = errors.New("the case was changed by someone else meanwhile: reload and try again")
+)
+
+// Refusals of a decision, each an ErrInvalid.
+var (
+	ErrNoVerdict = fmt.Errorf("%w: a decision is possible, excluded or identified", ErrInvalid)
+	ErrNoReason  = fmt.Errorf("%w: a decision needs a reason", ErrInvalid)
 )
 
 // PickFaceError lists the faces to choose from, in the photo's upright

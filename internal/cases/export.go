@@ -17,20 +17,10 @@ import (
 	"github.com/facetriage/facetriage/internal/match"
 )
 
-// Evidence is what an export reads besides the case.
-type Evidence interface {
-	Photo(ctx context.Context, sha string) (archive.Photo, error)
-	Individual(ctx context.Context, key string) (archive.Individual, error)
-	Faces(ctx context.Context, fn func(archive.FaceRecord) error) error
-}
-
 // Trail reads a case's audit events (audit.Log).
 type Trail interface {
 	ForCase(ctx context.Context, caseID string) ([]audit.Event, error)
 }
-
-// MaxOriginal bounds an original read for export.
-const MaxOriginal = 512 << 20
 
 // manifestEntry lists one file of the export with its SHA-256.
 type manifestEntry struct {
@@ -45,12 +35,15 @@ type manifestEntry struct {
 // the individual's original photos (checked against their SHA-256), the
 // catalogue and face records, the scores with the thresholds' provenance,
 // the decisions and the case's audit trail, and a manifest of every file's
-// SHA-256. The export itself is audited.
-func (s *Service) Export(ctx context.Context, a Actor, id string, ev Evidence, trail Trail, w io.Writer) error {
-	c, err := s.Get(ctx, id)
+// SHA-256. Only the case's reviewers export. The export itself is audited
+// before anything is written. open is called once the export can go ahead
+// (an adapter sets its response headers there) and gives the writer.
+func (s *Service) Export(ctx context.Context, a Actor, id string, open func() io.Writer) error {
+	c, _, err := s.load(ctx, a, id, judge)
 	if err != nil {
 		return err
 	}
+	ev, trail := s.Archive, s.Trail
 	var cand *Candidate
 	for i := range c.Candidates {
 		if c.Candidates[i].Verdict == Identified {
@@ -74,7 +67,7 @@ func (s *Service) Export(ctx context.Context, a Actor, id string, ev Evidence, t
 	if err := s.audit(ctx, a, "export", id, cand.Individual, map[string]string{"photos": fmt.Sprint(len(photos))}); err != nil {
 		return err
 	}
-	zw := zip.NewWriter(w)
+	zw := zip.NewWriter(open())
 	var manifest []manifestEntry
 	add := func(name string, b []byte, original string) error {
 		f, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: s.Now()})
@@ -152,9 +145,10 @@ func (s *Service) Export(ctx context.Context, a Actor, id string, ev Evidence, t
 	steps := []error{
 		addJSON("case.json", struct {
 			ID, Name, DisappearedOn, DisappearedAt, Owner string
+			Members                                       []Member
 			Created                                       time.Time
 			References                                    []Reference
-		}{c.ID, c.Name, c.DisappearedOn, c.DisappearedAt, c.Owner, c.Created, c.References}),
+		}{c.ID, c.Name, c.DisappearedOn, c.DisappearedAt, c.Owner, c.MemberList(), c.Created, c.References}),
 		addJSON("metadata/photos.json", records),
 		addJSON("metadata/faces.json", faces),
 		addJSON("scores.json", scores{cand.Individual, cand.Distance, cand.Strength, cand.Photo, cand.Face, th}),

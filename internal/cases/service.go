@@ -2,29 +2,22 @@ package cases
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/audit"
+	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/engine"
 	"github.com/facetriage/facetriage/internal/face"
 	"github.com/facetriage/facetriage/internal/match"
 	"github.com/facetriage/facetriage/internal/search"
 	"github.com/facetriage/facetriage/internal/vector"
 )
-
-// Actor is who does something: a user's name and role.
-type Actor struct {
-	Name string
-	Role string
-}
 
 // Engine embeds reference photos.
 type Engine interface {
@@ -41,12 +34,42 @@ type Auditor interface {
 	Append(ctx context.Context, e audit.Event) (audit.Event, error)
 }
 
-// Service runs casework.
+// Archive is what casework reads of the archive (archive.Catalogue).
+type Archive interface {
+	Photo(ctx context.Context, sha string) (archive.Photo, error)
+	Individual(ctx context.Context, key string) (archive.Individual, error)
+	Faces(ctx context.Context, fn func(archive.FaceRecord) error) error
+	Crop(ctx context.Context, name string) ([]byte, error)
+}
+
+// Directory says who has an account (auth.Store).
+type Directory interface {
+	Account(ctx context.Context, name string) (auth.User, error)
+}
+
+// Service is casework. Every method takes the actor, checks that it may
+// act on the case (its role, and its membership of the case), and writes
+// its own audit records: the HTTP API, the web UI and the command line
+// only translate.
+//
+// Reads are audited before their answer is returned, so that nothing is
+// shown that the trail does not hold; changes are audited before they are
+// saved, and a change that then fails to save is recorded as failed.
 type Service struct {
-	st         *store
-	Engine     Engine
-	Ranker     Ranker
-	Audit      Auditor
+	st     *store
+	shown  shownLog
+	locks  caseLocks
+	Engine Engine
+	Ranker Ranker
+	Audit  Auditor
+	// Archive serves crops, originals and records of the archive.
+	Archive Archive
+	// Accounts checks the people a case is shared with.
+	Accounts Directory
+	// Trail reads a case's audit records for an export.
+	Trail Trail
+	// Blur makes a face crop grey and/or blurred (imaging.Obscure).
+	Blur       func(jpeg []byte, grey, blur bool) ([]byte, error)
 	Thresholds match.Thresholds
 	// Shortlist is how many individuals each reference brings (default 50).
 	Shortlist int
@@ -61,369 +84,158 @@ func Open(ctx context.Context, js jetstream.JetStream, replicas int) (*Service, 
 	if err != nil {
 		return nil, err
 	}
-	return &Service{st: st, Thresholds: match.Default(), Now: func() time.Time { return time.Now().UTC() }}, nil
+	sh, err := openShown(ctx, js, replicas)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{st: st, shown: sh, Thresholds: match.Default(), Now: func() time.Time { return time.Now().UTC() }}, nil
 }
 
+// audit appends one record for a. A token's records name the token and,
+// in their detail, its owner.
 func (s *Service) audit(ctx context.Context, a Actor, action, caseID, object string, detail map[string]string) error {
 	if s.Audit == nil {
 		return errors.New("cases: no audit trail configured")
 	}
-	_, err := s.Audit.Append(ctx, audit.Event{Actor: a.Name, Role: a.Role, Action: action, Case: caseID, Object: object, Detail: detail})
+	if a.Via == auth.ViaToken {
+		d := make(map[string]string, len(detail)+1)
+		for k, v := range detail {
+			d[k] = v
+		}
+		d["user"] = a.Name
+		detail = d
+	}
+	_, err := s.Audit.Append(ctx, audit.Event{Actor: a.AuditName(), Role: string(a.Role), Action: action, Case: caseID,
+		Object: object, Detail: detail})
 	if err != nil {
 		return fmt.Errorf("cases: audit: %w", err)
 	}
 	return nil
 }
 
-// Fields are what a caseworker writes about a case.
-type Fields struct {
-	Name          string        `json:"name"`
-	DisappearedOn string        `json:"disappeared_on"`
-	DisappearedAt string        `json:"disappeared_at"`
-	Notes         string        `json:"notes"`
-	Contact       string        `json:"contact"`
-	Filter        vector.Filter `json:"filter"`
-}
-
-func (f Fields) validate() error {
-	if strings.TrimSpace(f.Name) == "" {
-		return fmt.Errorf("%w: the missing person's name is required", ErrInvalid)
-	}
-	for _, v := range []string{f.Name, f.DisappearedAt, f.Contact} {
-		if len(v) > 500 {
-			return fmt.Errorf("%w: a field is longer than 500 characters", ErrInvalid)
-		}
-	}
-	if len(f.Notes) > 10000 {
-		return fmt.Errorf("%w: notes longer than 10,000 characters", ErrInvalid)
-	}
-	if f.DisappearedOn != "" {
-		if _, err := time.Parse("2006-01-02", f.DisappearedOn); err != nil {
-			return fmt.Errorf("%w: date of disappearance %q: want YYYY-MM-DD", ErrInvalid, f.DisappearedOn)
-		}
-	}
-	return nil
-}
-
-// Create opens a case owned by the caseworker a.
-func (s *Service) Create(ctx context.Context, a Actor, f Fields) (Case, error) {
-	if err := f.validate(); err != nil {
-		return Case{}, err
-	}
-	now := s.Now()
-	c := Case{ID: newID(), Name: strings.TrimSpace(f.Name), Status: StatusOpen, DisappearedOn: f.DisappearedOn,
-		DisappearedAt: f.DisappearedAt, Notes: f.Notes, Contact: f.Contact, Filter: f.Filter, Owner: a.Name,
-		Shown: map[string]Shown{}, Created: now, Updated: now}
-	if err := s.st.create(ctx, c); err != nil {
-		return c, err
-	}
-	return c, s.audit(ctx, a, "case_create", c.ID, "", map[string]string{"name": c.Name})
-}
-
-// Update changes a case's fields.
-func (s *Service) Update(ctx context.Context, a Actor, id string, f Fields) (Case, error) {
-	if err := f.validate(); err != nil {
-		return Case{}, err
-	}
-	c, err := s.st.update(ctx, id, s.Now(), func(c *Case) error {
-		c.Name, c.DisappearedOn, c.DisappearedAt, c.Notes, c.Contact, c.Filter =
-			strings.TrimSpace(f.Name), f.DisappearedOn, f.DisappearedAt, f.Notes, f.Contact, f.Filter
-		return nil
-	})
+// load reads a case that a may access as n needs.
+func (s *Service) load(ctx context.Context, a Actor, id string, n need) (Case, uint64, error) {
+	c, rev, err := s.st.get(ctx, id)
 	if err != nil {
-		return c, err
+		return c, 0, err
 	}
-	return c, s.audit(ctx, a, "case_update", id, "", nil)
+	if err := allow(a, &c, n); err != nil {
+		return Case{}, 0, err
+	}
+	return c, rev, nil
 }
 
-// SetStatus opens or closes a case.
-func (s *Service) SetStatus(ctx context.Context, a Actor, id string, st Status) (Case, error) {
-	if st != StatusOpen && st != StatusClosed {
-		return Case{}, fmt.Errorf("%w: status %q", ErrInvalid, st)
-	}
-	c, err := s.st.update(ctx, id, s.Now(), func(c *Case) error { c.Status = st; return nil })
-	if err != nil {
-		return c, err
-	}
-	return c, s.audit(ctx, a, "case_"+string(st), id, "", nil)
-}
+// edit is what a change does to a case: it edits c and says what to
+// record (object and detail); an error leaves the case as it was.
+type edit func(c *Case) (object string, detail map[string]string, err error)
 
-// Get returns a case.
-func (s *Service) Get(ctx context.Context, id string) (Case, error) {
-	c, _, err := s.st.get(ctx, id)
-	return c, err
-}
-
-// List returns every case, newest first.
-func (s *Service) List(ctx context.Context) ([]Case, error) { return s.st.list(ctx) }
-
-// AddReference adds a family photo. With several faces in it, faceIndex
-// chooses one; -1 asks for the only face, and a *PickFaceError lists the
-// faces when there are more.
-func (s *Service) AddReference(ctx context.Context, a Actor, id string, photo []byte, faceIndex int, child, old bool) (Case, error) {
-	res, err := s.Engine.Embed(ctx, photo)
-	if err != nil {
-		return Case{}, fmt.Errorf("cases: reference photo: %w", err)
-	}
-	if len(res.Faces) == 0 {
-		return Case{}, ErrNoFace
-	}
-	if faceIndex < 0 && len(res.Faces) > 1 || faceIndex >= len(res.Faces) {
-		pe := &PickFaceError{Width: res.Width, Height: res.Height}
-		for i, f := range res.Faces {
-			b := f.Box.Rect()
-			pe.Faces = append(pe.Faces, FaceChoice{Index: i, Box: [4]int{b.Min.X, b.Min.Y, b.Max.X, b.Max.Y}, Size: f.Size})
-		}
-		return Case{}, pe
-	}
-	if faceIndex < 0 {
-		faceIndex = 0
-	}
-	sum := sha256.Sum256(photo)
-	sha := hex.EncodeToString(sum[:])
-	if err := s.st.putRef(ctx, id, sha, photo); err != nil {
-		return Case{}, err
-	}
-	ref := Reference{ID: sha, Face: faceIndex, Descriptor: res.Faces[faceIndex].Descriptor, Child: child, Old: old,
-		Added: s.Now(), AddedBy: a.Name}
-	for _, f := range res.Faces {
-		ref.Faces = append(ref.Faces, f.Box)
-	}
-	c, err := s.st.update(ctx, id, s.Now(), func(c *Case) error {
-		if c.Status == StatusClosed {
-			return ErrClosed
-		}
-		for i, r := range c.References {
-			if r.ID == sha {
-				c.References[i] = ref // the same photo, another face
-				return nil
-			}
-		}
-		c.References = append(c.References, ref)
-		return nil
-	})
-	if err != nil {
-		return c, err
-	}
-	return c, s.audit(ctx, a, "reference_add", id, sha, map[string]string{"face": fmt.Sprint(faceIndex)})
-}
-
-// ReferencePhoto returns a reference photo's bytes.
-func (s *Service) ReferencePhoto(ctx context.Context, a Actor, id, sha string) ([]byte, error) {
-	c, err := s.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	found := false
-	for _, r := range c.References {
-		found = found || r.ID == sha
-	}
-	if !found {
-		return nil, fmt.Errorf("%w: reference %s", ErrNotFound, sha)
-	}
-	b, err := s.st.ref(ctx, id, sha)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.CountShown(ctx, a, id, "reference", sha, false); err != nil {
-		return nil, err
-	}
-	return b, nil
-}
-
-// Match ranks the archive for the case: the shortlist.
-func (s *Service) Match(ctx context.Context, a Actor, id string) (Case, error) {
-	return s.match(ctx, a, id, false)
-}
-
-// Rematch matches every open case again (after an ingest): new candidates
-// at least FlagAt strong are flagged. It returns the cases with new flags.
-func (s *Service) Rematch(ctx context.Context, a Actor) (map[string]int, error) {
-	cs, err := s.List(ctx)
-	if err != nil {
-		return nil, err
-	}
-	flagged := map[string]int{}
-	for _, c := range cs {
-		if c.Status != StatusOpen || len(c.References) == 0 {
-			continue
-		}
-		before := c.Flagged()
-		after, err := s.match(ctx, a, c.ID, true)
+// change applies fn to case id for a, who must be allowed n: it records
+// the change in the audit trail first, then saves it under the case's
+// revision. A change that cannot be saved is recorded as failed; one that
+// lost to a concurrent writer (another process) is tried again on the new
+// version, and recorded again.
+func (s *Service) change(ctx context.Context, a Actor, id string, n need, action string, fn edit) (Case, error) {
+	unlock := s.locks.lock(id)
+	defer unlock()
+	for attempt := 1; ; attempt++ {
+		c, rev, err := s.load(ctx, a, id, n)
 		if err != nil {
-			return flagged, err
+			return Case{}, err
 		}
-		if n := after.Flagged() - before; n > 0 {
-			flagged[c.ID] = n
-		}
-	}
-	return flagged, nil
-}
-
-func (s *Service) shortlist() int {
-	if s.Shortlist <= 0 {
-		return 50
-	}
-	return s.Shortlist
-}
-
-func (s *Service) flagAt() match.Strength {
-	if s.FlagAt == "" {
-		return match.Possible
-	}
-	return s.FlagAt
-}
-
-func rank(st match.Strength) int {
-	switch st {
-	case match.Strong:
-		return 3
-	case match.Possible:
-		return 2
-	case match.Weak:
-		return 1
-	}
-	return 0
-}
-
-func (s *Service) match(ctx context.Context, a Actor, id string, standing bool) (Case, error) {
-	c, err := s.Get(ctx, id)
-	if err != nil {
-		return c, err
-	}
-	if c.Status == StatusClosed {
-		return c, ErrClosed
-	}
-	if len(c.References) == 0 {
-		return c, fmt.Errorf("%w: add a reference photo first", ErrInvalid)
-	}
-	f := c.Filter
-	f.ExcludeIndividuals = append(append([]string{}, f.ExcludeIndividuals...), c.Excluded()...)
-	// Each reference brings its nearest individuals; an individual's
-	// distance is its nearest to any reference.
-	best := map[string]search.Candidate{}
-	for _, r := range c.References {
-		got, err := s.Ranker.Rank(ctx, r.Descriptor, s.shortlist(), f)
+		object, detail, err := fn(&c)
 		if err != nil {
-			return c, err
+			return Case{}, err
 		}
-		for _, g := range got {
-			if b, ok := best[g.Individual]; !ok || g.Distance < b.Distance {
-				best[g.Individual] = g
-			}
+		c.Updated = s.Now()
+		if err := s.audit(ctx, a, action, id, object, detail); err != nil {
+			return Case{}, err
+		}
+		err = s.st.put(ctx, c, rev)
+		if err == nil {
+			return forRole(c, a), nil
+		}
+		// Best effort: the record of the attempt stands either way.
+		_ = s.audit(ctx, a, "change_failed", id, object, map[string]string{"action": action, "error": err.Error()})
+		if !errors.Is(err, ErrConflict) || attempt == 5 {
+			return Case{}, err
 		}
 	}
-	ranked := make([]search.Candidate, 0, len(best))
-	for _, g := range best {
-		ranked = append(ranked, g)
-	}
-	sort.Slice(ranked, func(i, j int) bool {
-		if ranked[i].Distance != ranked[j].Distance {
-			return ranked[i].Distance < ranked[j].Distance
-		}
-		return ranked[i].Individual < ranked[j].Individual
-	})
-	if len(ranked) > s.shortlist() {
-		ranked = ranked[:s.shortlist()]
-	}
-	now := s.Now()
-	c, err = s.st.update(ctx, id, now, func(c *Case) error {
-		old := map[string]Candidate{}
-		for _, cd := range c.Candidates {
-			old[cd.Individual] = cd
-		}
-		var next []Candidate
-		listed := map[string]bool{}
-		for _, g := range ranked {
-			cd, seen := old[g.Individual]
-			if cd.Verdict == Excluded {
-				continue // never comes back
-			}
-			cd.Individual, cd.Distance, cd.Photo, cd.Face, cd.Box = g.Individual, g.Distance, g.Photo, g.Face, g.Box
-			cd.Photos, cd.Number, cd.Source, cd.Branch, cd.Listed = g.Photos, g.Number, g.Source, g.Branch, true
-			cd.Strength = s.Thresholds.Of(g.Distance)
-			if !seen {
-				cd.Verdict, cd.FirstSeen = New, now
-				cd.Flagged = standing && rank(cd.Strength) >= rank(s.flagAt())
-			}
-			next = append(next, cd)
-			listed[g.Individual] = true
-		}
-		// Decided candidates stay on record even when they no longer rank.
-		for _, cd := range c.Candidates {
-			if !listed[cd.Individual] && len(cd.Decisions) > 0 {
-				cd.Listed = false
-				next = append(next, cd)
-			}
-		}
-		c.Candidates, c.Matched = next, now
-		return nil
-	})
-	if err != nil {
-		return c, err
-	}
-	action := "search"
-	if standing {
-		action = "rematch"
-	}
-	return c, s.audit(ctx, a, action, id, "", map[string]string{"references": fmt.Sprint(len(c.References)),
-		"candidates": fmt.Sprint(len(ranked)), "excluded": fmt.Sprint(len(f.ExcludeIndividuals))})
 }
 
-// Decide records a reviewer's verdict on a candidate.
-func (s *Service) Decide(ctx context.Context, a Actor, id, individual string, v Verdict, reason string) (Case, error) {
-	switch v {
-	case Possible, Excluded, Identified:
-	default:
-		return Case{}, fmt.Errorf("%w: verdict %q: want possible, excluded or identified", ErrInvalid, v)
-	}
-	if strings.TrimSpace(reason) == "" {
-		return Case{}, fmt.Errorf("%w: a decision needs a reason", ErrInvalid)
-	}
-	c, err := s.st.update(ctx, id, s.Now(), func(c *Case) error {
-		if c.Status == StatusClosed {
-			return ErrClosed
-		}
-		cd, ok := c.Candidate(individual)
-		if !ok {
-			return fmt.Errorf("%w: %s", ErrNoCandidate, individual)
-		}
-		if v == Identified && cd.Verdict != Possible {
-			return ErrNotPossible
-		}
-		cd.Verdict, cd.Flagged = v, false
-		cd.Decisions = append(cd.Decisions, Decision{Verdict: v, Reason: strings.TrimSpace(reason), By: a.Name, Role: a.Role, At: s.Now()})
-		return nil
-	})
-	if err != nil {
-		return c, err
-	}
-	return c, s.audit(ctx, a, "decision", id, individual, map[string]string{"verdict": string(v), "reason": reason})
+// caseLocks serialises this process's changes to each case, so that
+// concurrent requests queue instead of conflicting.
+type caseLocks struct {
+	mu    sync.Mutex
+	locks map[string]*caseLock
 }
 
-// CountShown records that a was shown an image in a case: the audit trail
-// gets what and how (blurred or revealed), the case its counts.
-func (s *Service) CountShown(ctx context.Context, a Actor, id, kind, object string, revealed bool) error {
-	_, err := s.st.update(ctx, id, s.Now(), func(c *Case) error {
-		if c.Shown == nil {
-			c.Shown = map[string]Shown{}
-		}
-		sh := c.Shown[a.Name]
-		switch {
-		case kind == "reference":
-			sh.References++
-		case kind == "photo":
-			sh.FullPhotos++
-		case revealed:
-			sh.RevealedCrops++
-		default:
-			sh.BlurredCrops++
-		}
-		c.Shown[a.Name] = sh
-		return nil
-	})
-	if err != nil {
-		return err
+type caseLock struct {
+	mu      sync.Mutex
+	waiters int
+}
+
+func (l *caseLocks) lock(id string) (unlock func()) {
+	l.mu.Lock()
+	if l.locks == nil {
+		l.locks = map[string]*caseLock{}
 	}
-	return s.audit(ctx, a, "view", id, object, map[string]string{"shown": kind, "revealed": fmt.Sprint(revealed)})
+	cl := l.locks[id]
+	if cl == nil {
+		cl = &caseLock{}
+		l.locks[id] = cl
+	}
+	cl.waiters++
+	l.mu.Unlock()
+	cl.mu.Lock()
+	return func() {
+		cl.mu.Unlock()
+		l.mu.Lock()
+		if cl.waiters--; cl.waiters == 0 {
+			delete(l.locks, id)
+		}
+		l.mu.Unlock()
+	}
+}
+
+// Get returns a case to one of its members, as their role may see it.
+// Reading a case is audited: it holds a family's details.
+func (s *Service) Get(ctx context.Context, a Actor, id string) (Case, error) {
+	c, _, err := s.load(ctx, a, id, read)
+	if err != nil {
+		return Case{}, err
+	}
+	if err := s.audit(ctx, a, "case_read", id, "", nil); err != nil {
+		return Case{}, err
+	}
+	return forRole(c, a), nil
+}
+
+// List returns the cases a is a member of, newest first, as a's role may
+// see them.
+func (s *Service) List(ctx context.Context, a Actor) ([]Case, error) {
+	all, err := s.st.list(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []Case{}
+	for _, c := range all {
+		if allow(a, &c, read) == nil {
+			out = append(out, forRole(c, a))
+		}
+	}
+	return out, nil
+}
+
+// CheckWork checks that a works the case (one of its caseworkers).
+func (s *Service) CheckWork(ctx context.Context, a Actor, id string) error {
+	_, _, err := s.load(ctx, a, id, work)
+	return err
+}
+
+// Shown is what a was shown in a case (distinct images).
+func (s *Service) Shown(ctx context.Context, a Actor, id string) (Shown, error) {
+	if _, _, err := s.load(ctx, a, id, read); err != nil {
+		return Shown{}, err
+	}
+	return s.shown.count(ctx, id, a.Name)
 }

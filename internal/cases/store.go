@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/facetriage/facetriage/internal/bus"
 	"github.com/nats-io/nats.go/jetstream"
@@ -86,30 +85,19 @@ func (s *store) create(ctx context.Context, c Case) error {
 	return nil
 }
 
-// update applies fn to the case under optimistic concurrency.
-func (s *store) update(ctx context.Context, id string, now time.Time, fn func(*Case) error) (Case, error) {
-	for attempt := 0; attempt < 20; attempt++ {
-		c, rev, err := s.get(ctx, id)
-		if err != nil {
-			return c, err
-		}
-		if err := fn(&c); err != nil {
-			return c, err
-		}
-		c.Updated = now
-		b, err := json.Marshal(c)
-		if err != nil {
-			return c, err
-		}
-		_, err = s.kv.Update(ctx, id, b, rev)
-		if err == nil {
-			return c, nil
-		}
-		if !bus.IsConflict(err) {
-			return c, fmt.Errorf("cases: %w", err)
-		}
+// put saves a case read at revision rev; ErrConflict if it changed since.
+func (s *store) put(ctx context.Context, c Case, rev uint64) error {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return err
 	}
-	return Case{}, fmt.Errorf("cases: %s: too many concurrent changes", id)
+	if _, err := s.kv.Update(ctx, c.ID, b, rev); err != nil {
+		if bus.IsConflict(err) {
+			return fmt.Errorf("%w: %s", ErrConflict, c.ID)
+		}
+		return fmt.Errorf("cases: %w", err)
+	}
+	return nil
 }
 
 func (s *store) list(ctx context.Context) ([]Case, error) {

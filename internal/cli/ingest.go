@@ -66,7 +66,7 @@ func (c *ingestCmd) standingSearch(e *env, rt *app.Runtime, store vector.Store, 
 	if err != nil {
 		return err
 	}
-	flagged, err := deps.Cases.Rematch(e.ctx, app.System)
+	flagged, err := deps.Cases.Rematch(e.ctx)
 	if err != nil {
 		return fmt.Errorf("standing search: %w", err)
 	}

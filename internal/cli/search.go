@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/facetriage/facetriage/internal/app"
-	"github.com/facetriage/facetriage/internal/audit"
 	"github.com/facetriage/facetriage/internal/imgfile"
 	"github.com/facetriage/facetriage/internal/match"
 	"github.com/facetriage/facetriage/internal/search"
@@ -101,15 +100,9 @@ func (c *searchCmd) search(e *env, req search.Request) (search.Result, error) {
 	if err != nil {
 		return search.Result{}, err
 	}
-	s := &search.Searcher{Engine: eng, Store: store, Catalogue: rt.Catalog}
-	res, err := s.Search(e.ctx, req)
-	if err != nil {
-		return res, err
-	}
 	// Every search is on the audit trail, from the command line too.
-	_, err = lg.Append(e.ctx, audit.Event{Actor: operator(), Action: "search",
-		Detail: map[string]string{"top": strconv.Itoa(req.Top), "results": strconv.Itoa(len(res.Candidates)), "via": "cli"}})
-	return res, err
+	s := &search.Service{Searcher: &search.Searcher{Engine: eng, Store: store, Catalogue: rt.Catalog}, Audit: lg}
+	return s.Search(e.ctx, operator(), req)
 }
 
 var errUnreachable = errors.New("serve unreachable")
@@ -132,7 +125,7 @@ func (c *searchCmd) viaAPI(e *env, base string, req search.Request) (search.Resu
 		return res, err
 	}
 	if c.Token == "" {
-		return res, usageError{fmt.Errorf("a serve runs on %s and holds the index: search through it with --token (create one with `facetriage users token --role caseworker LABEL`), or in the web UI", e.cfg.DataDirOrDefault())}
+		return res, usageError{fmt.Errorf("a serve runs on %s and holds the index: search through it with --token (create one on your account page in the web UI, or with `facetriage users token --user NAME LABEL`), or in the web UI", e.cfg.DataDirOrDefault())}
 	}
 	hr.Header.Set("Authorization", "Bearer "+c.Token)
 	resp, err := http.DefaultClient.Do(hr)

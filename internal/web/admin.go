@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/facetriage/facetriage/internal/api"
-	"github.com/facetriage/facetriage/internal/audit"
 	"github.com/facetriage/facetriage/internal/auth"
 )
 
@@ -13,9 +12,6 @@ type adminData struct {
 	Users  []auth.User
 	Tokens []auth.Token
 	Roles  []auth.Role
-	// Secret is a new token's secret, shown once.
-	Secret      string
-	SecretLabel string
 	// The add-account form's values, kept after an error.
 	Name, Role string
 }
@@ -25,12 +21,13 @@ func (u *ui) adminPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *ui) showAdmin(w http.ResponseWriter, r *http.Request, status int, d adminData, errKey string) {
+	a := api.ActorOf(r)
 	var err error
-	if d.Users, err = u.d.Auth.Users(r.Context()); err != nil {
+	if d.Users, err = u.d.Accounts.Users(r.Context(), a); err != nil {
 		u.fail(w, r, err)
 		return
 	}
-	if d.Tokens, err = u.d.Auth.Tokens(r.Context()); err != nil {
+	if d.Tokens, err = u.d.Accounts.Tokens(r.Context(), a); err != nil {
 		u.fail(w, r, err)
 		return
 	}
@@ -43,45 +40,51 @@ func (u *ui) showAdmin(w http.ResponseWriter, r *http.Request, status int, d adm
 	u.render(w, status, "admin", v)
 }
 
+// adminFail shows the admin page again with the error's message, or the
+// error page when it is not one a person can act on.
+func (u *ui) adminFail(w http.ResponseWriter, r *http.Request, err error, d adminData) {
+	status, key := errorKey(err)
+	if status == http.StatusInternalServerError {
+		u.fail(w, r, err)
+		return
+	}
+	u.showAdmin(w, r, status, d, key)
+}
+
 func (u *ui) addUser(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 1<<16)
 	name, role := strings.TrimSpace(r.PostFormValue("name")), r.PostFormValue("role")
-	if err := u.d.AddUser(r, name, role, r.PostFormValue("password")); err != nil {
-		status, key := errorKey(err)
-		if status == http.StatusInternalServerError {
-			u.fail(w, r, err)
-			return
-		}
-		u.showAdmin(w, r, status, adminData{Name: name, Role: role}, key)
+	if err := u.d.Accounts.AddUser(r.Context(), api.ActorOf(r), name, auth.Role(role), r.PostFormValue("password")); err != nil {
+		u.adminFail(w, r, err, adminData{Name: name, Role: role})
 		return
 	}
 	back(w, r, "/admin", "msg", "user_added")
 }
 
-// createToken makes an API token and shows its secret once, in this
-// response only (never in a URL).
-func (u *ui) createToken(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 1<<16)
-	label, role := strings.TrimSpace(r.PostFormValue("label")), r.PostFormValue("role")
-	rl, err := auth.ParseRole(role)
+// userPost disables, enables or unlocks an account.
+func (u *ui) userPost(w http.ResponseWriter, r *http.Request) {
+	name, a := r.PathValue("name"), api.ActorOf(r)
+	var err error
+	msg := r.PostFormValue("do")
+	switch msg {
+	case "disable", "enable":
+		err = u.d.Accounts.SetDisabled(r.Context(), a, name, msg == "disable")
+	case "unlock":
+		err = u.d.Accounts.Unlock(r.Context(), a, name)
+	default:
+		err = api.ErrBadRequest
+	}
 	if err != nil {
-		u.showAdmin(w, r, http.StatusBadRequest, adminData{}, "bad_role")
+		u.adminFail(w, r, err, adminData{})
 		return
 	}
-	if label == "" || len(label) > 200 {
-		u.showAdmin(w, r, http.StatusBadRequest, adminData{}, "label_required")
+	back(w, r, "/admin", "msg", "user_"+msg)
+}
+
+// adminRevoke revokes any token.
+func (u *ui) adminRevoke(w http.ResponseWriter, r *http.Request) {
+	if err := u.d.Accounts.RevokeToken(r.Context(), api.ActorOf(r), r.PathValue("token")); err != nil {
+		u.adminFail(w, r, err, adminData{})
 		return
 	}
-	a := api.ActorOf(r)
-	secret, t, err := u.d.Auth.CreateToken(r.Context(), label, rl, a.Name)
-	if err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	if _, err := u.d.Audit.Append(r.Context(), audit.Event{Actor: a.Name, Role: a.Role, Action: "token_create", Object: t.ID,
-		Detail: map[string]string{"label": label, "role": role}}); err != nil {
-		u.fail(w, r, err)
-		return
-	}
-	u.showAdmin(w, r, http.StatusOK, adminData{Secret: secret, SecretLabel: t.Label}, "")
+	back(w, r, "/admin#h-tokens", "msg", "token_revoked")
 }

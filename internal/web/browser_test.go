@@ -260,9 +260,20 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("%d crops revealed, want one", n)
 	}
 
-	// c. The reviewer, in a browser of their own, decides.
+	// c. The reviewer, in a browser of their own, cannot see the case
+	// until the caseworker shares it; then decides.
 	rv := newBrowser(t)
 	loginAs(t, rv, s.url, "rv")
+	do(t, rv, "case page, not shared", chromedp.Navigate(s.url+casePath+"?lang=en"))
+	if text := eval[string](t, rv, `document.querySelector("main").innerText`); !strings.Contains(text, "There is no such case") || strings.Contains(text, "Tzu-yu") {
+		t.Fatalf("the reviewer sees a case not shared with them: %s", text)
+	}
+	do(t, cw, "share", chromedp.Navigate(s.url+casePath+"?lang=en"),
+		chromedp.SendKeys(chromedp.ID("member-name"), "rv"), chromedp.SetValue(chromedp.ID("member-role"), "reviewer"))
+	submit(t, cw, `button[name="do"][value="share"]`)
+	if n := eval[int](t, cw, `document.querySelectorAll('#members li[data-member="rv"]').length`); n != 1 {
+		t.Fatalf("after sharing, the members list: %s", eval[string](t, cw, `document.querySelector("#members").innerText`))
+	}
 	do(t, rv, "case page", chromedp.Navigate(s.url+casePath))
 	first := eval[string](t, rv, `document.querySelector('li.cand[data-rank="1"]').dataset.individual`)
 	second := eval[string](t, rv, `document.querySelector('li.cand[data-rank="2"]').dataset.individual`)
@@ -352,11 +363,11 @@ func TestBrowser(t *testing.T) {
 	if !revealed {
 		t.Errorf("no audited reveal among %d events", len(events))
 	}
-	c, err := s.d.Cases.Get(ctx, caseID)
+	sh, err := s.d.Cases.Shown(ctx, owner, caseID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sh := c.Shown["cw"]; sh.RevealedCrops == 0 || sh.BlurredCrops == 0 {
+	if sh.RevealedCrops == 0 || sh.BlurredCrops == 0 {
 		t.Errorf("the caseworker's shown counts: %+v", sh)
 	}
 }

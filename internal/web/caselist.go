@@ -20,7 +20,7 @@ type caseRow struct {
 }
 
 func (u *ui) casesPage(w http.ResponseWriter, r *http.Request) {
-	cs, err := u.d.Cases.List(r.Context())
+	cs, err := u.d.Cases.List(r.Context(), api.ActorOf(r))
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -48,7 +48,6 @@ func (u *ui) newCasePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *ui) createCase(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	f := caseForm{Name: r.PostFormValue("name"), DisappearedOn: r.PostFormValue("disappeared_on"),
 		DisappearedAt: r.PostFormValue("disappeared_at"), Notes: r.PostFormValue("notes"), Contact: r.PostFormValue("contact"),
 		Source: r.PostFormValue("source"), Branch: r.PostFormValue("branch"), From: r.PostFormValue("from"), To: r.PostFormValue("to")}

@@ -41,6 +41,7 @@ type casePageData struct {
 	Unlisted   []candView // decided, no longer in the ranking
 	Excluded   []candView
 	Shown      cases.Shown // what the viewer was shown in this case
+	Members    []cases.Member
 	Open       bool
 	FamilyURL  string
 	MatchedAny bool
@@ -82,12 +83,17 @@ func cropURL(caseID, individual string, reveal, grey bool) string {
 }
 
 func (u *ui) casePage(w http.ResponseWriter, r *http.Request) {
-	c, err := u.d.Cases.Get(r.Context(), r.PathValue("id"))
+	a := api.ActorOf(r)
+	c, err := u.d.Cases.Get(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		u.fail(w, r, err)
 		return
 	}
-	id, _ := api.IdentityOf(r)
+	shown, err := u.d.Cases.Shown(r.Context(), a, c.ID)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
 	reveal := r.URL.Query().Get("reveal")
 	show := pageSize
 	if n, err := strconv.Atoi(r.URL.Query().Get("show")); err == nil && n > pageSize {
@@ -98,7 +104,7 @@ func (u *ui) casePage(w http.ResponseWriter, r *http.Request) {
 	if show > pageSize {
 		keep.Set("show", strconv.Itoa(show))
 	}
-	d := casePageData{Case: c, Open: c.Status == cases.StatusOpen, Shown: c.Shown[api.ActorOf(r).Name],
+	d := casePageData{Case: c, Open: c.Status == cases.StatusOpen, Shown: shown, Members: c.MemberList(),
 		FamilyURL: self + "/family", MatchedAny: !c.Matched.IsZero()}
 	for _, ref := range c.References {
 		d.Refs = append(d.Refs, refView{Reference: ref,
@@ -110,7 +116,7 @@ func (u *ui) casePage(w http.ResponseWriter, r *http.Request) {
 			RevealURL:   withQuery(self, keep, "reveal", cd.Individual) + "#" + anchor(cd.Individual),
 			PhotoURL:    candidateURL("", c.ID, cd.Individual, "photo-page"),
 			DecideURL:   candidateURL("", c.ID, cd.Individual, "decision"),
-			CanIdentify: cd.Verdict == cases.Possible && id.Role == auth.RoleReviewer}
+			CanIdentify: cd.Verdict == cases.Possible && a.Role == auth.RoleReviewer}
 		cv.CropURL = cropURL(c.ID, cd.Individual, cv.Revealed, false)
 		switch {
 		case cd.Verdict == cases.Excluded:
@@ -142,25 +148,57 @@ func anchor(individual string) string {
 
 func (u *ui) addReference(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	r.Body = http.MaxBytesReader(w, r.Body, api.MaxUpload+1<<20)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
+	if err := u.d.Cases.CheckWork(r.Context(), api.ActorOf(r), id); err != nil {
+		u.fail(w, r, err) // a case that is not yours is not there, whatever the upload
+		return
+	}
+	up, err := api.ReadUpload(r)
+	if err != nil {
 		back(w, r, casePath(id), "err", "photo_missing")
 		return
 	}
-	if _, _, err := r.FormFile("photo"); err != nil {
-		back(w, r, casePath(id), "err", "photo_missing")
-		return
-	}
-	_, err := u.d.AddReference(r)
+	_, err = u.d.Cases.AddReference(r.Context(), api.ActorOf(r), id, up.Photo, up.Face, up.Child, up.Old)
 	var pe *cases.PickFaceError
 	switch {
 	case err == nil:
 		back(w, r, casePath(id)+"#references", "msg", "reference_added")
 	case errors.As(err, &pe):
-		u.startPick(w, r, id, pe)
+		u.startPick(w, r, id, up, pe)
 	default:
 		u.failBack(w, r, id, err)
 	}
+}
+
+// membersPost shares the case with someone, stops sharing it, or
+// reassigns it to another caseworker.
+func (u *ui) membersPost(w http.ResponseWriter, r *http.Request) {
+	id, a := r.PathValue("id"), api.ActorOf(r)
+	if err := u.d.Cases.CheckWork(r.Context(), a, id); err != nil {
+		u.fail(w, r, err) // a case that is not yours is not there, whatever the form says
+		return
+	}
+	name := strings.TrimSpace(r.PostFormValue("name"))
+	var err error
+	do := r.PostFormValue("do")
+	switch do {
+	case "share":
+		_, err = u.d.Cases.Share(r.Context(), a, id, name, auth.Role(r.PostFormValue("role")))
+	case "unshare":
+		_, err = u.d.Cases.Unshare(r.Context(), a, id, name)
+	case "reassign":
+		_, err = u.d.Cases.Reassign(r.Context(), a, id, name, r.PostFormValue("leave") != "")
+	default:
+		err = api.ErrBadRequest
+	}
+	if err != nil {
+		u.failBack(w, r, id, err)
+		return
+	}
+	if do == "reassign" && r.PostFormValue("leave") != "" {
+		back(w, r, "/cases", "msg", "case_reassigned")
+		return
+	}
+	back(w, r, casePath(id)+"#members", "msg", "case_"+do)
 }
 
 // failBack returns to the case page with the error's message, or shows
@@ -185,17 +223,8 @@ func (u *ui) matchPost(w http.ResponseWriter, r *http.Request) {
 
 func (u *ui) decidePost(w http.ResponseWriter, r *http.Request) {
 	id, individual := r.PathValue("id"), r.PathValue("individual")
-	r.Body = http.MaxBytesReader(w, r.Body, 1<<16)
 	verdict := cases.Verdict(r.PostFormValue("verdict"))
-	reason := strings.TrimSpace(r.PostFormValue("reason"))
-	switch {
-	case verdict != cases.Possible && verdict != cases.Excluded && verdict != cases.Identified:
-		back(w, r, casePath(id), "err", "verdict_required")
-		return
-	case reason == "":
-		back(w, r, casePath(id), "err", "reason_required")
-		return
-	}
+	reason := r.PostFormValue("reason")
 	if _, err := u.d.Cases.Decide(r.Context(), api.ActorOf(r), id, individual, verdict, reason); err != nil {
 		u.failBack(w, r, id, err)
 		return
@@ -215,7 +244,8 @@ type photoPageData struct {
 // photoPage shows a candidate's full photo, only after a warning and an
 // explicit confirmation.
 func (u *ui) photoPage(w http.ResponseWriter, r *http.Request) {
-	c, err := u.d.Cases.Get(r.Context(), r.PathValue("id"))
+	a := api.ActorOf(r)
+	c, err := u.d.Cases.Get(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -228,7 +258,7 @@ func (u *ui) photoPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	from := casePath(c.ID) + "#" + anchor(cd.Individual)
 	if q.Get("from") == "family" {
-		if cd.Verdict != cases.Possible && cd.Verdict != cases.Identified {
+		if !cases.ForFamily(*cd) {
 			u.fail(w, r, cases.ErrNoCandidate) // family viewing shows only possible matches
 			return
 		}

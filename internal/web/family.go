@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/facetriage/facetriage/internal/api"
 	"github.com/facetriage/facetriage/internal/cases"
 )
 
@@ -35,7 +36,7 @@ type familyData struct {
 // revealed one at a time, optionally in greyscale. It shows no archive
 // path and no distance.
 func (u *ui) familyPage(w http.ResponseWriter, r *http.Request) {
-	fv, err := u.d.Family(r)
+	fv, err := u.d.Cases.Family(r.Context(), api.ActorOf(r), r.PathValue("id"))
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -61,9 +62,6 @@ func (u *ui) familyPage(w http.ResponseWriter, r *http.Request) {
 	d.GreyURL = withQuery(self, base, "grey", toggle)
 	reveal := q.Get("reveal")
 	for _, cd := range fv.Candidates {
-		if cd.Verdict != cases.Possible && cd.Verdict != cases.Identified {
-			continue // never shown to a family, whatever Family returns
-		}
 		fc := familyCand{Individual: cd.Individual, Number: cd.Number, Photos: cd.Photos, Verdict: cd.Verdict, Position: len(d.Candidates) + 1,
 			Revealed: reveal != "" && reveal == cd.Individual, Anchor: anchor(cd.Individual),
 			PhotoURL: withQuery(candidateURL("", fv.Case, cd.Individual, "photo-page"), url.Values{"from": {"family"}})}

@@ -65,9 +65,12 @@ func newWorld(t *testing.T) *world {
 			t.Fatal(err)
 		}
 	}
-	a := cases.Actor{Name: "cw", Role: "caseworker"}
+	a := cases.Actor{Name: "cw", Role: auth.RoleCaseworker, Via: auth.ViaSession}
 	c, err := cs.Create(ctx, a, cases.Fields{Name: "Omar <b>Haddad</b>", Contact: "his sister, by phone"})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err = cs.Share(ctx, a, c.ID, "rv", auth.RoleReviewer); err != nil {
 		t.Fatal(err)
 	}
 	if _, err = cs.AddReference(ctx, a, c.ID, facetest.Photo(facetest.Spec{Person: 7, Variant: 9}), -1, false, true); err != nil {
@@ -157,13 +160,26 @@ func (c *client) post(path string, form url.Values) *http.Response {
 	return resp
 }
 
+// owner is the world's case's caseworker, as an actor.
+var owner = cases.Actor{Name: "cw", Role: auth.RoleCaseworker, Via: auth.ViaSession}
+
 func (w *world) caseOf(t *testing.T) cases.Case {
 	t.Helper()
-	c, err := w.d.Cases.Get(context.Background(), w.caseID)
+	c, err := w.d.Cases.Get(context.Background(), owner, w.caseID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// shown is what the case's caseworker was shown in it.
+func (w *world) shown(t *testing.T) cases.Shown {
+	t.Helper()
+	sh, err := w.d.Cases.Shown(context.Background(), owner, w.caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sh
 }
 
 // individuals lists the data-individual attributes of elements with class

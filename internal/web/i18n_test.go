@@ -48,8 +48,8 @@ func TestCataloguesMatch(t *testing.T) {
 			t.Errorf("%s: missing in English", k)
 		}
 	}
-	if en["warning.content"] != api.ContentWarning {
-		t.Errorf("the content warning differs from api.ContentWarning:\n%q\n%q", en["warning.content"], api.ContentWarning)
+	if en["warning.content"] != cases.ContentWarning {
+		t.Errorf("the content warning differs from cases.ContentWarning:\n%q\n%q", en["warning.content"], cases.ContentWarning)
 	}
 	for _, k := range usedKeys(t) {
 		if _, ok := en[k]; !ok {
@@ -87,10 +87,12 @@ func usedKeys(t *testing.T) []string {
 	for _, v := range []cases.Verdict{cases.Possible, cases.Excluded, cases.Identified} {
 		keys = append(keys, "flash.decided_"+string(v))
 	}
-	for _, e := range errorKeys {
-		keys = append(keys, "err."+e.key)
+	for _, k := range api.ErrorKinds() {
+		keys = append(keys, "err."+k)
 	}
-	for _, k := range photoKinds {
+	// The photo error kinds (pipeline.ErrorKind), which api.Classify gives
+	// as "photo_" + kind.
+	for _, k := range []string{"empty", "not_image", "truncated", "too_large", "too_small", "corrupt", "no_face"} {
 		keys = append(keys, "err.photo_"+k)
 	}
 	for _, title := range []string{"login", "cases", "newcase", "case", "pick", "photo", "family", "admin", "error"} {

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/facetriage/facetriage/internal/app"
 	"github.com/facetriage/facetriage/internal/audit"
 	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/engine/facetest"
@@ -110,7 +109,8 @@ func TestEveryFormCarriesTheCSRFToken(t *testing.T) {
 	}{
 		{"cw", []string{"/cases/new", "/cases/" + w.caseID}, 4}, // logout ×2, new case, reference, match
 		{"rv", []string{"/cases/" + w.caseID}, 3},               // logout, match, a decision per candidate
-		{"admin", []string{"/admin"}, 3},                        // logout, account, token
+		{"admin", []string{"/admin"}, 3},                        // logout, account, a form per user
+		{"rv", []string{"/account"}, 2},                         // logout, token
 	} {
 		cl := w.login(t, c.user)
 		n := 0
@@ -175,7 +175,7 @@ func TestCaseworkThroughThePages(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "msg=reference_added") {
 		t.Fatalf("choosing the face: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	c, _ := w.d.Cases.Get(context.Background(), newID)
+	c, _ := w.d.Cases.Get(context.Background(), owner, newID)
 	if len(c.References) != 1 || c.References[0].Face != 1 || !c.References[0].Child {
 		t.Fatalf("references %+v, want face 1 of the photo, a child", c.References)
 	}
@@ -296,8 +296,8 @@ func TestDecisionsAndFamilyViewing(t *testing.T) {
 	if code, _ := cw.get("/cases/" + w.caseID + "/candidates/" + url.PathEscape(ranked[1]) + "/photo-page?from=family"); code != http.StatusNotFound {
 		t.Errorf("an excluded candidate's photo page from family viewing: %d", code)
 	}
-	if c := w.caseOf(t); c.Shown["cw"].RevealedCrops != 0 {
-		t.Errorf("shown %+v: nothing was revealed (pages only link to images)", c.Shown["cw"])
+	if sh := w.shown(t); sh.RevealedCrops != 0 {
+		t.Errorf("shown %+v: nothing was revealed (pages only link to images)", sh)
 	}
 	p.checkCSP(t)
 }
@@ -307,10 +307,13 @@ func TestAdminPage(t *testing.T) {
 	p := pages{}
 	a := w.login(t, "admin")
 	body := p.get(t, a, "/admin")
-	for _, want := range []string{">cw<", ">rv<", `action="/admin/users"`, `action="/admin/tokens"`} {
+	for _, want := range []string{">cw<", ">rv<", `action="/admin/users"`, `action="/admin/users/cw"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the admin page lacks %s", want)
 		}
+	}
+	if row := regexp.MustCompile(`(?s)<tr data-user="admin">.*?</tr>`).FindString(body); row == "" || strings.Contains(row, `value="disable"`) {
+		t.Errorf("the admin's own row offers to disable them, or is missing: %s", row)
 	}
 	if resp := a.post("/admin/users", url.Values{"name": {"new.caseworker"}, "role": {"caseworker"}, "password": {"short"}}); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("a weak password: %d", resp.StatusCode)
@@ -318,24 +321,36 @@ func TestAdminPage(t *testing.T) {
 	if resp := a.post("/admin/users", url.Values{"name": {"new.caseworker"}, "role": {"caseworker"}, "password": {password}}); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("add an account: %d", resp.StatusCode)
 	}
-	form := url.Values{"label": {"nightly ingest"}, "role": {"caseworker"}, "csrf": {a.csrf}}
-	req, _ := http.NewRequest("POST", w.srv.URL+"/admin/tokens", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp := a.do(req)
-	var b bytes.Buffer
-	b.ReadFrom(resp.Body)
-	resp.Body.Close()
-	secret := regexp.MustCompile(`id="token-secret">(ft_[A-Za-z0-9_-]+)<`).FindStringSubmatch(b.String())
-	if resp.StatusCode != 200 || secret == nil {
-		t.Fatalf("create a token: %d, no secret shown", resp.StatusCode)
+	// A caseworker's token, made on their account page, shows on the
+	// admin's list, and the admin revokes it.
+	cw := w.login(t, "cw")
+	secret := createToken(t, cw, p, "nightly ingest")
+	ts, err := w.d.Auth.Tokens(context.Background())
+	if err != nil || len(ts) != 1 || ts[0].Owner != "cw" || ts[0].Role != auth.RoleCaseworker {
+		t.Fatalf("tokens %+v (%v), want cw's caseworker token", ts, err)
 	}
-	p["/admin/tokens"] = b.String()
-	if _, body := a.get("/admin"); strings.Contains(body, secret[1]) {
-		t.Error("the secret is shown again")
+	if _, body := a.get("/admin"); !strings.Contains(body, ts[0].ID) || strings.Contains(body, secret) {
+		t.Error("the admin page does not list the token, or shows its secret")
+	}
+	if resp := a.post("/admin/tokens/"+ts[0].ID+"/revoke", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the admin revokes a token: %d", resp.StatusCode)
+	}
+	if t2, _ := w.d.Auth.Token(context.Background(), ts[0].ID); !t2.Revoked || t2.RevokedBy != "admin" {
+		t.Errorf("after the admin revoked it: %+v", t2)
+	}
+	// Disable and enable an account.
+	if resp := a.post("/admin/users/rv", url.Values{"do": {"disable"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("disable rv: %d", resp.StatusCode)
+	}
+	if u, _ := w.d.Auth.Account(context.Background(), "rv"); !u.Disabled {
+		t.Error("rv is not disabled")
+	}
+	if resp := a.post("/admin/users/admin", url.Values{"do": {"disable"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("an admin disables themselves: %d", resp.StatusCode)
 	}
 	var audited bool
 	w.d.Audit.Read(context.Background(), 1, func(e audit.Event) error {
-		audited = audited || e.Action == "token_create" && e.Actor == "admin" && e.Detail["label"] == "nightly ingest"
+		audited = audited || e.Action == "token_create" && e.Actor == "cw" && e.Detail["label"] == "nightly ingest"
 		return nil
 	})
 	if !audited {
@@ -345,6 +360,28 @@ func TestAdminPage(t *testing.T) {
 		t.Errorf("an admin sees the cases: %d", code)
 	}
 	p.checkCSP(t)
+}
+
+// createToken makes a token on the account page and returns its secret,
+// shown once.
+func createToken(t *testing.T, c *client, p pages, label string) string {
+	t.Helper()
+	form := url.Values{"label": {label}, "days": {"30"}, "csrf": {c.csrf}}
+	req, _ := http.NewRequest("POST", c.w.srv.URL+"/account/tokens", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp := c.do(req)
+	var b bytes.Buffer
+	b.ReadFrom(resp.Body)
+	resp.Body.Close()
+	secret := regexp.MustCompile(`id="token-secret">(ft_[A-Za-z0-9_-]+)<`).FindStringSubmatch(b.String())
+	if resp.StatusCode != 200 || secret == nil {
+		t.Fatalf("create a token: %d, no secret shown", resp.StatusCode)
+	}
+	p["/account/tokens"] = b.String()
+	if _, body := c.get("/account"); strings.Contains(body, secret[1]) {
+		t.Error("the secret is shown again")
+	}
+	return secret[1]
 }
 
 var (
@@ -376,7 +413,7 @@ func TestStandingSearchFlags(t *testing.T) {
 	dir := t.TempDir()
 	pipelinetest.Write(t, dir+"/late.png", facetest.Photo(facetest.Spec{Person: 7, Variant: 5}))
 	w.rig.Ingest(t, ingest.Options{Paths: []string{dir}, Source: "later"})
-	flagged, err := w.d.Cases.Rematch(context.Background(), app.System)
+	flagged, err := w.d.Cases.Rematch(context.Background())
 	if err != nil || flagged[w.caseID] != 1 {
 		t.Fatalf("rematch: %v, %v; want one new candidate", flagged, err)
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,14 +11,8 @@ import (
 
 // startPick keeps the uploaded photo and sends the caseworker to the page
 // where they choose the missing person's face.
-func (u *ui) startPick(w http.ResponseWriter, r *http.Request, caseID string, pe *cases.PickFaceError) {
-	photo, err := readUpload(r)
-	if err != nil {
-		back(w, r, casePath(caseID), "err", "photo_missing")
-		return
-	}
-	p := pendingRef{Case: caseID, User: api.ActorOf(r).Name, Photo: photo, Faces: pe.Faces,
-		Child: r.FormValue("child") != "", Old: r.FormValue("old") != ""}
+func (u *ui) startPick(w http.ResponseWriter, r *http.Request, caseID string, up api.Upload, pe *cases.PickFaceError) {
+	p := pendingRef{Case: caseID, User: api.ActorOf(r).Name, Photo: up.Photo, Faces: pe.Faces, Child: up.Child, Old: up.Old}
 	p.Width, p.Height = pe.Width, pe.Height
 	id := u.pending.put(p)
 	http.Redirect(w, r, pickPath(caseID, id), http.StatusSeeOther)
@@ -27,17 +20,6 @@ func (u *ui) startPick(w http.ResponseWriter, r *http.Request, caseID string, pe
 
 func pickPath(caseID, id string) string {
 	return casePath(caseID) + "/faces/" + url.PathEscape(id)
-}
-
-// readUpload reads the multipart field "photo" again (AddReference read it
-// once already; the parsed form keeps the file).
-func readUpload(r *http.Request) ([]byte, error) {
-	f, _, err := r.FormFile("photo")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, api.MaxUpload))
 }
 
 type faceBox struct {
@@ -59,7 +41,7 @@ type pickData struct {
 
 func (u *ui) pickPage(w http.ResponseWriter, r *http.Request) {
 	caseID, id := r.PathValue("id"), r.PathValue("pending")
-	c, err := u.d.Cases.Get(r.Context(), caseID)
+	c, err := u.d.Cases.Get(r.Context(), api.ActorOf(r), caseID)
 	if err != nil {
 		u.fail(w, r, err)
 		return
@@ -83,9 +65,15 @@ func (u *ui) pickPage(w http.ResponseWriter, r *http.Request) {
 	u.render(w, http.StatusOK, "pick", v)
 }
 
-// pendingPhoto serves the photo awaiting a face choice, to its uploader.
+// pendingPhoto serves the photo awaiting a face choice, to its uploader
+// while they still work the case.
 func (u *ui) pendingPhoto(w http.ResponseWriter, r *http.Request) {
-	p, ok := u.pending.get(r.PathValue("id"), r.PathValue("pending"), api.ActorOf(r).Name)
+	a := api.ActorOf(r)
+	if err := u.d.Cases.CheckWork(r.Context(), a, r.PathValue("id")); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	p, ok := u.pending.get(r.PathValue("id"), r.PathValue("pending"), a.Name)
 	if !ok {
 		http.NotFound(w, r)
 		return
@@ -96,7 +84,10 @@ func (u *ui) pendingPhoto(w http.ResponseWriter, r *http.Request) {
 
 func (u *ui) pickPost(w http.ResponseWriter, r *http.Request) {
 	caseID, id := r.PathValue("id"), r.PathValue("pending")
-	r.Body = http.MaxBytesReader(w, r.Body, 1<<16)
+	if err := u.d.Cases.CheckWork(r.Context(), api.ActorOf(r), caseID); err != nil {
+		u.fail(w, r, err)
+		return
+	}
 	p, ok := u.pending.get(caseID, id, api.ActorOf(r).Name)
 	if !ok {
 		back(w, r, casePath(caseID), "err", "pick_expired")

@@ -64,7 +64,6 @@ func (u *ui) showLogin(w http.ResponseWriter, r *http.Request, status int, name,
 }
 
 func (u *ui) loginPost(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 1<<16)
 	name, pw := r.PostFormValue("name"), r.PostFormValue("password")
 	c, err := r.Cookie(loginCookie)
 	if err != nil || c.Value == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(r.PostFormValue(auth.CSRFField))) != 1 {

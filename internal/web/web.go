@@ -8,7 +8,16 @@ import (
 	"time"
 
 	"github.com/facetriage/facetriage/internal/api"
+	"github.com/facetriage/facetriage/internal/auth"
 )
+
+// tokenList is what the tokens template gets: the tokens, and where their
+// revoke forms post ({Action}{id}/revoke).
+type tokenList struct {
+	V      *view
+	Tokens []auth.Token
+	Action string
+}
 
 // LoginPath is the login page, where the permission wrapper sends a
 // browser that is not logged in.
@@ -22,7 +31,7 @@ var (
 )
 
 // pageNames are the page templates; each is parsed with layout.html.
-var pageNames = []string{"login", "cases", "case_new", "case", "pick", "photo", "family_warning", "family", "admin", "error"}
+var pageNames = []string{"login", "cases", "case_new", "case", "pick", "photo", "family_warning", "family", "admin", "account", "error"}
 
 // ui holds what the pages need.
 type ui struct {
@@ -41,7 +50,7 @@ func newUI(d *api.Deps) (*ui, error) {
 	u := &ui{d: d, msgs: msgs, pending: newPendingStore(30*time.Minute, 32), pages: map[string]*template.Template{},
 		now: func() time.Time { return time.Now().UTC() }}
 	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/tokens.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", name, err)
 		}
@@ -64,15 +73,21 @@ var funcs = template.FuncMap{
 		return t.UTC().Format("2006-01-02")
 	},
 	"distance": func(d float64) string { return fmt.Sprintf("%.3f", d) },
+	"locked":   func(u auth.User) bool { return time.Now().Before(u.LockedUntil) },
+	"expired":  func(t auth.Token) bool { return !time.Now().Before(t.Expires) },
+	"tokensOf": func(v *view, ts []auth.Token, action string) tokenList {
+		return tokenList{V: v, Tokens: ts, Action: action}
+	},
 	"anchorOf": anchor,
 	"cand":     candContext,
 }
 
 // Routes are the web UI's part of the permission matrix:
 //
-//	admin:      accounts and API tokens (no case, no image)
-//	caseworker: cases, reference photos, shortlists, family viewing
+//	admin:      accounts and every API token (no case, no image)
+//	caseworker: cases, reference photos, shortlists, family viewing, sharing
 //	reviewer:   cases (read), shortlists, decisions
+//	everyone:   their own API tokens
 //
 // It panics if the embedded templates or catalogues are broken: a build
 // defect, which the package's tests catch.
@@ -103,7 +118,7 @@ func (u *ui) routes() []api.Route {
 		{Method: "GET", Path: "/cases/new", Roles: api.Caseworker, Kind: api.Page, Summary: "The form to open a case", Handler: u.newCasePage},
 		{Method: "POST", Path: "/cases", Roles: api.Caseworker, Kind: api.Page, Summary: "Open a case", Handler: u.createCase},
 		{Method: "GET", Path: "/cases/{id}", Roles: api.Casework, Kind: api.Page, Summary: "A case and its shortlist", Handler: u.casePage},
-		{Method: "POST", Path: "/cases/{id}/references", Roles: api.Caseworker, Kind: api.Page, Summary: "Add a reference photo", Handler: u.addReference},
+		{Method: "POST", Path: "/cases/{id}/references", Roles: api.Caseworker, Kind: api.Page, Summary: "Add a reference photo", Handler: u.addReference, MaxBody: api.UploadBody},
 		{Method: "GET", Path: "/cases/{id}/faces/{pending}", Roles: api.Caseworker, Kind: api.Page, Summary: "Choose the face in a reference photo with several", Handler: u.pickPage},
 		{Method: "GET", Path: "/cases/{id}/faces/{pending}/photo", Roles: api.Caseworker, Kind: api.Image, Summary: "The reference photo awaiting a face choice (its uploader only)", Handler: u.pendingPhoto},
 		{Method: "POST", Path: "/cases/{id}/faces/{pending}", Roles: api.Caseworker, Kind: api.Page, Summary: "Choose the face", Handler: u.pickPost},
@@ -112,8 +127,15 @@ func (u *ui) routes() []api.Route {
 		{Method: "GET", Path: "/cases/{id}/candidates/{individual}/photo-page", Roles: api.Casework, Kind: api.Page, Summary: "A candidate's full photo, after a warning", Handler: u.photoPage},
 		{Method: "GET", Path: "/cases/{id}/family", Roles: api.Caseworker, Kind: api.Page, Summary: "Family viewing: only candidates a reviewer marked possible", Handler: u.familyPage},
 
+		{Method: "POST", Path: "/cases/{id}/members", Roles: api.Caseworker, Kind: api.Page, Summary: "Share the case, stop sharing it, or reassign it", Handler: u.membersPost},
+
+		{Method: "GET", Path: "/account", Roles: api.Anyone, Kind: api.Page, Summary: "Your account: your API tokens", Handler: u.accountPage},
+		{Method: "POST", Path: "/account/tokens", Roles: api.Anyone, Kind: api.Page, Summary: "Create an API token acting for you", Handler: u.createToken, InPerson: true},
+		{Method: "POST", Path: "/account/tokens/{token}/revoke", Roles: api.Anyone, Kind: api.Page, Summary: "Revoke one of your API tokens", Handler: u.revokeToken, InPerson: true},
+
 		{Method: "GET", Path: "/admin", Roles: api.Admin, Kind: api.Page, Summary: "Accounts and API tokens", Handler: u.adminPage},
-		{Method: "POST", Path: "/admin/users", Roles: api.Admin, Kind: api.Page, Summary: "Add an account", Handler: u.addUser},
-		{Method: "POST", Path: "/admin/tokens", Roles: api.Admin, Kind: api.Page, Summary: "Create an API token", Handler: u.createToken},
+		{Method: "POST", Path: "/admin/users", Roles: api.Admin, Kind: api.Page, Summary: "Add an account", Handler: u.addUser, InPerson: true},
+		{Method: "POST", Path: "/admin/users/{name}", Roles: api.Admin, Kind: api.Page, Summary: "Disable, enable or unlock an account", Handler: u.userPost, InPerson: true},
+		{Method: "POST", Path: "/admin/tokens/{token}/revoke", Roles: api.Admin, Kind: api.Page, Summary: "Revoke any API token", Handler: u.adminRevoke, InPerson: true},
 	}
 }

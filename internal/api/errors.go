@@ -1,0 +1,117 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/facetriage/facetriage/internal/auth"
+	"github.com/facetriage/facetriage/internal/cases"
+	"github.com/facetriage/facetriage/internal/pipeline"
+	"github.com/facetriage/facetriage/internal/search"
+	"github.com/facetriage/facetriage/internal/vector"
+)
+
+// Errors of the HTTP layer itself.
+var (
+	// ErrTooManyLogins: too many login attempts from one address.
+	ErrTooManyLogins = errors.New("too many login attempts from this address: wait a minute")
+	// ErrTooLarge: a request body over its route's limit.
+	ErrTooLarge = errors.New("the request is too large")
+	// ErrMediaType: a request body of a type the route does not take.
+	ErrMediaType = errors.New("unsupported content type")
+	// ErrBadRequest: a request that cannot be read (malformed JSON, form).
+	ErrBadRequest = errors.New("malformed request")
+)
+
+// errorTable is the one table from errors to what a client is told: the
+// HTTP status and a kind, which is the API's "kind" field and the web UI's
+// message key ("err." + kind). The first match wins.
+var errorTable = []struct {
+	err    error
+	status int
+	kind   string
+}{
+	{cases.ErrNotFound, http.StatusNotFound, "not_found"},
+	{cases.ErrNoCandidate, http.StatusNotFound, "no_candidate"},
+	{cases.ErrPickFace, http.StatusConflict, "pick_face"},
+	{cases.ErrNoFace, http.StatusUnprocessableEntity, "no_face"},
+	{search.ErrNoFace, http.StatusUnprocessableEntity, "no_face"},
+	{search.ErrNoSuchFace, http.StatusUnprocessableEntity, "no_such_face"},
+	{cases.ErrNotPossible, http.StatusConflict, "not_possible"},
+	{cases.ErrClosed, http.StatusConflict, "closed"},
+	{cases.ErrNotIdentified, http.StatusConflict, "not_identified"},
+	{cases.ErrConflict, http.StatusConflict, "conflict"},
+	{cases.ErrForbidden, http.StatusForbidden, "forbidden"},
+	{cases.ErrNoAccount, http.StatusUnprocessableEntity, "no_account"},
+	{cases.ErrNoVerdict, http.StatusBadRequest, "verdict_required"},
+	{cases.ErrNoReason, http.StatusBadRequest, "reason_required"},
+	{cases.ErrInvalid, http.StatusBadRequest, "invalid"},
+	{vector.ErrBadQuery, http.StatusBadRequest, "invalid"},
+	{auth.ErrUserExists, http.StatusConflict, "user_exists"},
+	{auth.ErrWeakPassword, http.StatusBadRequest, "weak_password"},
+	{auth.ErrInvalidName, http.StatusBadRequest, "invalid_name"},
+	{auth.ErrBadRole, http.StatusBadRequest, "bad_role"},
+	{auth.ErrInvalidToken, http.StatusBadRequest, "invalid_token"},
+	{auth.ErrNoUser, http.StatusNotFound, "no_user"},
+	{auth.ErrNoToken, http.StatusNotFound, "no_token"},
+	// A locked account answers as a wrong password does (accounts.Login
+	// already says so); this row is a second guard.
+	{auth.ErrLocked, http.StatusUnauthorized, "bad_credentials"},
+	{auth.ErrBadCredentials, http.StatusUnauthorized, "bad_credentials"},
+	{auth.ErrForbidden, http.StatusForbidden, "forbidden"},
+	{ErrTooManyLogins, http.StatusTooManyRequests, "throttled"},
+	{ErrTooLarge, http.StatusRequestEntityTooLarge, "too_large"},
+	{ErrMediaType, http.StatusUnsupportedMediaType, "media_type"},
+	{ErrBadRequest, http.StatusBadRequest, "invalid"},
+}
+
+// Classify says what a client is told about err: the status and the kind.
+// A photo the engine refuses is 422 with the kind "photo_" + its error
+// kind; anything unknown is 500 "internal".
+func Classify(err error) (status int, kind string) {
+	for _, e := range errorTable {
+		if errors.Is(err, e.err) {
+			return e.status, e.kind
+		}
+	}
+	if k := pipeline.ErrorKind(err); k != "" {
+		return http.StatusUnprocessableEntity, "photo_" + k
+	}
+	return http.StatusInternalServerError, "internal"
+}
+
+// ErrorKinds lists every kind Classify can give but the photo kinds, for
+// the web UI's message catalogue test.
+func ErrorKinds() []string {
+	out := []string{"internal"}
+	for _, e := range errorTable {
+		out = append(out, e.kind)
+	}
+	return out
+}
+
+// messages are what a client is told for kinds whose error text would say
+// too much.
+var messages = map[string]string{
+	"bad_credentials": "invalid user name or password (or the account is locked for a while after too many attempts)",
+	"internal":        "internal error",
+}
+
+// fail answers with the status and kind an error deserves; a 500 is
+// logged, and tells the client nothing more.
+func (d *Deps) fail(w http.ResponseWriter, err error) {
+	status, kind := Classify(err)
+	if status == http.StatusInternalServerError {
+		d.Log.Error("request failed", "err", err)
+	}
+	msg, ok := messages[kind]
+	if !ok {
+		msg = err.Error()
+	}
+	var pe *cases.PickFaceError
+	if errors.As(err, &pe) {
+		writeJSON(w, status, map[string]any{"error": msg, "kind": kind, "faces": pe.Faces})
+		return
+	}
+	writeError(w, status, msg, kind)
+}

@@ -1,0 +1,69 @@
+// Package casework assembles the application services — accounts, cases,
+// search — and the audit trail they write to, over one JetStream, as the
+// dependencies of the HTTP API and the web UI. The embedded and scale-out
+// modes and the tests all build them here, so they are wired one way.
+package casework
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/facetriage/facetriage/internal/accounts"
+	"github.com/facetriage/facetriage/internal/api"
+	"github.com/facetriage/facetriage/internal/archive"
+	"github.com/facetriage/facetriage/internal/audit"
+	"github.com/facetriage/facetriage/internal/auth"
+	"github.com/facetriage/facetriage/internal/cases"
+	"github.com/facetriage/facetriage/internal/search"
+	"github.com/facetriage/facetriage/internal/vector"
+)
+
+// Parts are what the services are built from.
+type Parts struct {
+	JS       jetstream.JetStream
+	Replicas int
+	Engine   search.Engine
+	Store    vector.Store
+	Catalog  *archive.Catalogue
+	// Blur makes a face crop grey and/or blurred (imaging.Obscure).
+	Blur     func(jpeg []byte, grey, blur bool) ([]byte, error)
+	Auth     auth.Options
+	Registry *prometheus.Registry
+	Log      *slog.Logger
+}
+
+// Open opens the buckets and the audit trail and builds the services.
+func Open(ctx context.Context, p Parts) (*api.Deps, error) {
+	lg, err := audit.Open(ctx, p.JS, p.Replicas)
+	if err != nil {
+		return nil, err
+	}
+	o := p.Auth
+	o.Replicas = p.Replicas
+	as, err := auth.OpenWith(ctx, p.JS, o)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := cases.Open(ctx, p.JS, p.Replicas)
+	if err != nil {
+		return nil, err
+	}
+	searcher := &search.Searcher{Engine: p.Engine, Store: p.Store, Catalogue: p.Catalog}
+	cs.Engine, cs.Ranker, cs.Audit, cs.Archive, cs.Accounts, cs.Trail, cs.Blur = p.Engine, searcher, lg, p.Catalog, as, lg, p.Blur
+	log := p.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	return &api.Deps{
+		Auth:     as,
+		Accounts: &accounts.Service{Store: as, Audit: lg},
+		Cases:    cs,
+		Search:   &search.Service{Searcher: searcher, Audit: lg},
+		Audit:    lg,
+		Registry: p.Registry,
+		Log:      log,
+	}, nil
+}
