@@ -73,12 +73,13 @@ func inPerson(a auth.Actor) error {
 	return nil
 }
 
-// Login checks a name and password and opens a session. Every attempt is
-// audited with the client's address. Whatever the reason for a refusal —
-// unknown name, wrong password, disabled or locked account — the error is
+// Login checks a name and password (and the one-time code of an account
+// with a second factor) and opens a session. Every attempt is audited with
+// the client's address. Whatever the reason for a refusal — unknown name,
+// wrong password or code, disabled or locked account — the error is
 // auth.ErrBadCredentials: the reason is for the audit trail only.
-func (s *Service) Login(ctx context.Context, name, password, remote string) (auth.Session, error) {
-	sess, err := s.Store.Login(ctx, name, password)
+func (s *Service) Login(ctx context.Context, name, password, code, remote string) (auth.Session, error) {
+	sess, err := s.Store.Login(ctx, name, password, code)
 	actor := name
 	if strings.TrimSpace(actor) == "" {
 		actor = "(no name given)"
@@ -88,6 +89,9 @@ func (s *Service) Login(ctx context.Context, name, password, remote string) (aut
 	switch {
 	case err == nil:
 		ev.Role = string(sess.Role)
+		if sess.MustEnrol {
+			ev.Detail["must_enrol"] = "second factor"
+		}
 	case refused:
 		ev.Action, ev.Detail["error"] = "login_failed", err.Error()
 	default:

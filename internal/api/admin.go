@@ -12,6 +12,7 @@ type userView struct {
 	Role        auth.Role `json:"role"`
 	Disabled    bool      `json:"disabled"`
 	LockedUntil time.Time `json:"locked_until,omitzero"`
+	TOTP        bool      `json:"totp"`
 }
 
 func (d *Deps) listUsers(w http.ResponseWriter, r *http.Request) {
@@ -22,7 +23,7 @@ func (d *Deps) listUsers(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]userView, 0, len(us))
 	for _, u := range us {
-		out = append(out, userView{u.Name, u.Role, u.Disabled, u.LockedUntil})
+		out = append(out, userView{u.Name, u.Role, u.Disabled, u.LockedUntil, u.TOTP})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

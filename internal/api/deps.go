@@ -33,6 +33,9 @@ type Deps struct {
 	// PageError answers a refused page request in HTML (the web UI sets
 	// it); without it, pages get the JSON answer.
 	PageError func(w http.ResponseWriter, r *http.Request, status int, msg string)
+	// EnrolPath is the page where a session that must set up a second
+	// factor is sent (the web UI sets it).
+	EnrolPath string
 
 	all    []Route // every route served, for the OpenAPI document
 	logins throttle

@@ -59,6 +59,8 @@ var errorTable = []struct {
 	{auth.ErrLocked, http.StatusUnauthorized, "bad_credentials"},
 	{auth.ErrBadCredentials, http.StatusUnauthorized, "bad_credentials"},
 	{auth.ErrForbidden, http.StatusForbidden, "forbidden"},
+	{auth.ErrBadCode, http.StatusBadRequest, "bad_code"},
+	{auth.ErrNoEnrolment, http.StatusConflict, "no_enrolment"},
 	{ErrTooManyLogins, http.StatusTooManyRequests, "throttled"},
 	{ErrTooLarge, http.StatusRequestEntityTooLarge, "too_large"},
 	{ErrMediaType, http.StatusUnsupportedMediaType, "media_type"},

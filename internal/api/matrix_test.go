@@ -55,7 +55,7 @@ func newWorld(t *testing.T) *world {
 		if err := as.AddUser(ctx, string(r)+"-user", r, password); err != nil {
 			t.Fatal(err)
 		}
-		if w.sessions[r], err = as.Login(ctx, string(r)+"-user", password); err != nil {
+		if w.sessions[r], err = as.Login(ctx, string(r)+"-user", password, ""); err != nil {
 			t.Fatal(err)
 		}
 		if w.tokens[r], _, err = as.CreateToken(ctx, string(r)+"-user", "matrix-"+string(r), 0); err != nil {
@@ -68,7 +68,7 @@ func newWorld(t *testing.T) *world {
 		if err := as.AddUser(ctx, name, r, password); err != nil {
 			t.Fatal(err)
 		}
-		sess, err := as.Login(ctx, name, password)
+		sess, err := as.Login(ctx, name, password, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +174,7 @@ func TestPermissionMatrix(t *testing.T) {
 			for _, role := range []auth.Role{auth.RoleAdmin, auth.RoleCaseworker, auth.RoleReviewer} {
 				sess := w.sessions[role]
 				if strings.HasSuffix(rt.Path, "/logout") { // it would end the shared session
-					s, err := w.d.Auth.Login(ctx, string(role)+"-user", password)
+					s, err := w.d.Auth.Login(ctx, string(role)+"-user", password, "")
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -69,6 +69,14 @@ func (d *Deps) guard(rt Route, loginPath string) http.Handler {
 			d.refuse(w, r, rt, "your role ("+string(id.Role)+") may not do this", "forbidden")
 			return
 		}
+		if id.Session != nil && id.Session.MustEnrol && !rt.Enrolment {
+			if rt.Kind == Page && d.EnrolPath != "" {
+				http.Redirect(w, r, d.EnrolPath, http.StatusSeeOther)
+				return
+			}
+			writeError(w, http.StatusForbidden, "set up a second factor first (your role must use one)", "enrol_totp")
+			return
+		}
 		if rt.InPerson && id.Via != auth.ViaSession {
 			d.deny(r, id, rt, "token")
 			d.refuse(w, r, rt, "accounts and tokens are managed by a person logged in, not with a token", "forbidden")

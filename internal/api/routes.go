@@ -32,6 +32,9 @@ type Route struct {
 	// InPerson routes manage accounts and tokens: a person logged in uses
 	// them, a token is refused (the accounts service refuses it too).
 	InPerson bool
+	// Enrolment routes stay open to a session whose role must use a second
+	// factor and has none yet: to set one up (and log out).
+	Enrolment bool
 }
 
 // Request body limits.
@@ -78,8 +81,10 @@ func (d *Deps) Routes() []Route {
 		{Method: "GET", Path: "/metrics", Public: true, Kind: Other, Summary: "Prometheus metrics", Handler: d.metrics},
 		{Method: "GET", Path: "/api/openapi.json", Public: true, Kind: JSON, Summary: "This API, as OpenAPI 3", Handler: d.openapi},
 		{Method: "POST", Path: "/api/v1/login", Public: true, Kind: JSON, Summary: "Log in; sets the session cookie and returns the CSRF token", Handler: d.login},
-		{Method: "POST", Path: "/api/v1/logout", Roles: Anyone, Kind: JSON, Summary: "Log out", Handler: d.logout},
-		{Method: "GET", Path: "/api/v1/me", Roles: Anyone, Kind: JSON, Summary: "Who is logged in", Handler: d.me},
+		{Method: "POST", Path: "/api/v1/logout", Roles: Anyone, Kind: JSON, Summary: "Log out", Handler: d.logout, Enrolment: true},
+		{Method: "GET", Path: "/api/v1/me", Roles: Anyone, Kind: JSON, Summary: "Who is logged in", Handler: d.me, Enrolment: true},
+		{Method: "POST", Path: "/api/v1/account/totp", Roles: Anyone, Kind: JSON, Summary: "Start setting up a second factor: the secret for an authenticator app", Handler: d.beginTOTP, InPerson: true, Enrolment: true},
+		{Method: "POST", Path: "/api/v1/account/totp/confirm", Roles: Anyone, Kind: JSON, Summary: "Turn the second factor on with a code from the app", Handler: d.confirmTOTP, InPerson: true, Enrolment: true},
 
 		{Method: "POST", Path: "/api/v1/search", Roles: Casework, Kind: JSON, Summary: "Rank individuals for a photo (outside a case)", Handler: d.search, MaxBody: UploadBody},
 
@@ -105,6 +110,7 @@ func (d *Deps) Routes() []Route {
 		{Method: "POST", Path: "/api/v1/users", Roles: Admin, Kind: JSON, Summary: "Add an account", Handler: d.addUser, InPerson: true},
 		{Method: "POST", Path: "/api/v1/users/{name}/disabled", Roles: Admin, Kind: JSON, Summary: "Disable or enable an account (disabling revokes its tokens)", Handler: d.setDisabled, InPerson: true},
 		{Method: "POST", Path: "/api/v1/users/{name}/unlock", Roles: Admin, Kind: JSON, Summary: "Lift a lockout after failed logins", Handler: d.unlock, InPerson: true},
+		{Method: "POST", Path: "/api/v1/users/{name}/totp/reset", Roles: Admin, Kind: JSON, Summary: "Turn a user's second factor off (a lost phone)", Handler: d.resetTOTP, InPerson: true},
 		{Method: "GET", Path: "/api/v1/tokens", Roles: Anyone, Kind: JSON, Summary: "List API tokens: every token for admins, your own for others", Handler: d.listTokens},
 		{Method: "POST", Path: "/api/v1/tokens", Roles: Anyone, Kind: JSON, Summary: "Create an API token acting for you, with your role (needs a session)", Handler: d.createToken, InPerson: true},
 		{Method: "DELETE", Path: "/api/v1/tokens/{id}", Roles: Anyone, Kind: JSON, Summary: "Revoke an API token (yours, or any for admins)", Handler: d.revokeToken, InPerson: true},

@@ -32,7 +32,7 @@ func (rt *Runtime) Accounts(ctx context.Context) (*accounts.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	as, err := auth.Open(ctx, rt.JS, rt.Cfg.Replicas)
+	as, err := auth.OpenWith(ctx, rt.JS, rt.Cfg.AuthOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +42,7 @@ func (rt *Runtime) Accounts(ctx context.Context) (*accounts.Service, error) {
 // Casework assembles the services behind the HTTP API and the web UI.
 func (rt *Runtime) Casework(ctx context.Context, store vector.Store, eng search.Engine) (*api.Deps, error) {
 	return casework.Open(ctx, casework.Parts{JS: rt.JS, Replicas: rt.Cfg.Replicas, Engine: eng, Store: store,
-		Catalog: rt.Catalog, Blur: imaging.Obscure, Registry: rt.Registry, Log: rt.Log})
+		Catalog: rt.Catalog, Blur: imaging.Obscure, Auth: rt.Cfg.AuthOptions(), Registry: rt.Registry, Log: rt.Log})
 }
 
 // WatchIngests matches every open case again whenever an ingest run ends,

@@ -62,7 +62,7 @@ func mustAdd(t *testing.T, s *Store, name string, role Role) {
 
 func mustLogin(t *testing.T, s *Store, name string) Session {
 	t.Helper()
-	sess, err := s.Login(ctx(t), name, pw)
+	sess, err := s.Login(ctx(t), name, pw, "")
 	if err != nil {
 		t.Fatalf("login %s: %v", name, err)
 	}

@@ -58,7 +58,7 @@ func TestLoginFailuresLookAlike(t *testing.T) {
 		{"bob", pw},
 	} {
 		before := s.kdfRuns.Load()
-		_, err := s.Login(ctx(t), tc.name, tc.pw)
+		_, err := s.Login(ctx(t), tc.name, tc.pw, "")
 		if !errors.Is(err, ErrBadCredentials) {
 			t.Fatalf("Login(%q, %q) = %v, want ErrBadCredentials", tc.name, tc.pw, err)
 		}
@@ -80,7 +80,7 @@ func TestLockout(t *testing.T) {
 	mustAdd(t, s, "alice", RoleCaseworker)
 	fail := func(want error) {
 		t.Helper()
-		if _, err := s.Login(ctx(t), "alice", "wrong password!"); !errors.Is(err, want) {
+		if _, err := s.Login(ctx(t), "alice", "wrong password!", ""); !errors.Is(err, want) {
 			t.Fatalf("wrong password: %v, want %v", err, want)
 		}
 	}
@@ -99,7 +99,7 @@ func TestLockout(t *testing.T) {
 	for range MaxFailedLogins {
 		fail(ErrBadCredentials)
 	}
-	if _, err := s.Login(ctx(t), "alice", pw); !errors.Is(err, ErrLocked) {
+	if _, err := s.Login(ctx(t), "alice", pw, ""); !errors.Is(err, ErrLocked) {
 		t.Fatalf("right password while locked: %v, want ErrLocked", err)
 	}
 	before, kdf := s.checks.Load(), s.kdfRuns.Load()
@@ -119,7 +119,7 @@ func TestLockout(t *testing.T) {
 	}
 	// Still locked just before 15 minutes, open after.
 	c.add(LockoutDuration - time.Second)
-	if _, err := s.Login(ctx(t), "alice", pw); !errors.Is(err, ErrLocked) {
+	if _, err := s.Login(ctx(t), "alice", pw, ""); !errors.Is(err, ErrLocked) {
 		t.Fatalf("at 14:59: %v, want ErrLocked", err)
 	}
 	c.add(time.Second)
@@ -148,7 +148,7 @@ func TestLockoutParallel(t *testing.T) {
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() { _, errs[i] = s.Login(ctx(t), "alice", "wrong password!") })
+		wg.Go(func() { _, errs[i] = s.Login(ctx(t), "alice", "wrong password!", "") })
 	}
 	wg.Wait()
 	var bad, locked int
@@ -168,7 +168,7 @@ func TestLockoutParallel(t *testing.T) {
 	if runs := s.checks.Load() - before; runs != MaxFailedLogins {
 		t.Fatalf("%d passwords checked, want %d", runs, MaxFailedLogins)
 	}
-	if _, err := s.Login(ctx(t), "alice", pw); !errors.Is(err, ErrLocked) {
+	if _, err := s.Login(ctx(t), "alice", pw, ""); !errors.Is(err, ErrLocked) {
 		t.Fatalf("right password: %v, want ErrLocked", err)
 	}
 }
@@ -184,7 +184,7 @@ func TestDisabledUser(t *testing.T) {
 	if _, err := s.Session(ctx(t), sess.ID); !errors.Is(err, ErrNoSession) {
 		t.Fatalf("disabled user's session: %v, want ErrNoSession", err)
 	}
-	if _, err := s.Login(ctx(t), "alice", pw); !errors.Is(err, ErrBadCredentials) {
+	if _, err := s.Login(ctx(t), "alice", pw, ""); !errors.Is(err, ErrBadCredentials) {
 		t.Fatalf("disabled login: %v, want ErrBadCredentials", err)
 	}
 	if u := rawUser(t, s, "alice"); !u.Disabled || u.FailedLogins != 0 {
@@ -317,7 +317,7 @@ func TestLoginUpgradesHash(t *testing.T) {
 	s, _, _ := newStore(t, Options{})
 	mustAdd(t, s, "alice", RoleReviewer)
 	s.params = params{memory: 128, time: 2, threads: 1, saltLen: ArgonSaltBytes, keyLen: ArgonKeyBytes}
-	if _, err := s.Login(ctx(t), "alice", "wrong password!"); !errors.Is(err, ErrBadCredentials) {
+	if _, err := s.Login(ctx(t), "alice", "wrong password!", ""); !errors.Is(err, ErrBadCredentials) {
 		t.Fatal(err)
 	}
 	if h := rawUser(t, s, "alice").PasswordHash; !strings.Contains(h, "m=64,t=1,p=1") {

@@ -28,6 +28,9 @@ type Session struct {
 	// LastSeen is the session's last use, to the minute: a session unused
 	// for the store's idle timeout ends.
 	LastSeen time.Time `json:"last_seen"`
+	// MustEnrol: the user's role must use a second factor and has none
+	// yet; the session may only set one up. Worked out at each use.
+	MustEnrol bool `json:"-"`
 }
 
 // sessionRecord is a session as stored.
@@ -55,11 +58,12 @@ func sessionKey(id string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// Login checks a user's password and opens a session. It fails with
-// ErrBadCredentials for an unknown name, a wrong password or a disabled
-// account alike, and with ErrLocked after MaxFailedLogins failures in a
-// row, for LockoutDuration.
-func (s *Store) Login(ctx context.Context, name, password string) (Session, error) {
+// Login checks a user's password, and the one-time code of an account
+// with a second factor, and opens a session. It fails with
+// ErrBadCredentials for an unknown name, a wrong password or code, or a
+// disabled account alike, and with ErrLocked after MaxFailedLogins
+// failures in a row, for LockoutDuration.
+func (s *Store) Login(ctx context.Context, name, password, code string) (Session, error) {
 	r, err := s.reserve(ctx, name)
 	switch {
 	case errors.Is(err, ErrInvalidName), errors.Is(err, ErrNoUser):
@@ -99,6 +103,13 @@ func (s *Store) Login(ctx context.Context, name, password string) (Session, erro
 	r, err = s.updateUser(ctx, name, func(u *userRecord) error {
 		if u.Disabled {
 			return ErrBadCredentials // disabled meanwhile
+		}
+		if u.TOTPSecret != "" {
+			step, ok := totpStep(u.TOTPSecret, code, s.now(), u.TOTPLast)
+			if !ok {
+				return fmt.Errorf("%w: %w", ErrBadCredentials, ErrBadCode) // the attempt stays counted
+			}
+			u.TOTPLast = step
 		}
 		u.FailedLogins, u.LockedUntil = 0, time.Time{}
 		if rehash != "" && u.PasswordHash == old {
@@ -151,7 +162,8 @@ func (s *Store) open(ctx context.Context, r userRecord) (Session, error) {
 			return Session{}, err
 		}
 		now := s.now()
-		sess := Session{ID: id, User: r.Name, Role: r.Role, CSRF: csrf, Created: now, Expires: now.Add(s.ttl), LastSeen: now}
+		sess := Session{ID: id, User: r.Name, Role: r.Role, CSRF: csrf, Created: now, Expires: now.Add(s.ttl), LastSeen: now,
+			MustEnrol: r.TOTPSecret == "" && s.TOTPRequired(r.Role)}
 		b, err := json.Marshal(sessionRecord{Session: sess, Generation: r.Generation})
 		if err != nil {
 			return Session{}, err
@@ -213,6 +225,7 @@ func (s *Store) Session(ctx context.Context, id string) (Session, error) {
 	}
 	sess := rec.Session
 	sess.ID = id
+	sess.MustEnrol = u.TOTPSecret == "" && s.TOTPRequired(u.Role)
 	return sess, nil
 }
 

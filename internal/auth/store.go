@@ -39,6 +39,9 @@ type Options struct {
 	SessionTTL time.Duration
 	// IdleTimeout ends a session unused for this long.
 	IdleTimeout time.Duration
+	// TOTPRoles must use a second factor: their sessions, until one is set
+	// up, may only set it up (Session.MustEnrol).
+	TOTPRoles []Role
 	// MaxConcurrentHashes bounds the argon2 computations running at once
 	// (each takes ArgonMemoryKiB).
 	MaxConcurrentHashes int
@@ -49,6 +52,7 @@ type Options struct {
 type Store struct {
 	users, sessions, tokens jetstream.KeyValue
 	ttl, idle               time.Duration
+	totpRoles               []Role
 	slots                   chan struct{} // argon2 semaphore
 
 	params  params           // cost of new hashes; tests lower it
@@ -78,11 +82,12 @@ func OpenWith(ctx context.Context, js jetstream.JetStream, o Options) (*Store, e
 		o.MaxConcurrentHashes = DefaultMaxConcurrentHashes
 	}
 	s := &Store{
-		ttl:    o.SessionTTL,
-		idle:   o.IdleTimeout,
-		slots:  make(chan struct{}, o.MaxConcurrentHashes),
-		params: defaultParams,
-		now:    func() time.Time { return time.Now().UTC() },
+		ttl:       o.SessionTTL,
+		idle:      o.IdleTimeout,
+		totpRoles: o.TOTPRoles,
+		slots:     make(chan struct{}, o.MaxConcurrentHashes),
+		params:    defaultParams,
+		now:       func() time.Time { return time.Now().UTC() },
 	}
 	for _, b := range []struct {
 		kv  *jetstream.KeyValue

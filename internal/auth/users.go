@@ -26,6 +26,8 @@ type User struct {
 	// still being checked.
 	FailedLogins int       `json:"failed_logins,omitempty"`
 	LockedUntil  time.Time `json:"locked_until,omitzero"`
+	// TOTP says the account has a second factor.
+	TOTP bool `json:"totp,omitempty"`
 }
 
 // userRecord is a user as stored.
@@ -35,6 +37,12 @@ type userRecord struct {
 	// or role changed, disabled, RevokeSessions); a session records the
 	// generation it was opened in.
 	Generation uint64 `json:"generation"`
+	// TOTPSecret is the second factor's secret (base32), TOTPLast the time
+	// step of the last code accepted, TOTPPending the otpauth URL of one
+	// being set up.
+	TOTPSecret  string `json:"totp_secret,omitempty"`
+	TOTPLast    int64  `json:"totp_last,omitempty"`
+	TOTPPending string `json:"totp_pending,omitempty"`
 }
 
 var nameRe = regexp.MustCompile(`^[a-z0-9._-]{2,64}$`)
@@ -132,7 +140,7 @@ func (s *Store) Unlock(ctx context.Context, name string) error {
 // if there is none.
 func (s *Store) Account(ctx context.Context, name string) (User, error) {
 	r, _, err := s.user(ctx, name)
-	r.PasswordHash = ""
+	r.PasswordHash, r.TOTP = "", r.TOTPSecret != ""
 	return r.User, err
 }
 
@@ -169,7 +177,7 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 		if err := json.Unmarshal(b, &r); err != nil {
 			return fmt.Errorf("auth: user record: %w", err)
 		}
-		r.PasswordHash = ""
+		r.PasswordHash, r.TOTP = "", r.TOTPSecret != ""
 		us = append(us, r.User)
 		return nil
 	})

@@ -82,7 +82,7 @@ func TestStoreDefaultCost(t *testing.T) {
 		t.Fatalf("hash %q", h)
 	}
 	mustLogin(t, s, "alice")
-	if _, err := s.Login(ctx(t), "nobody", pw); !errors.Is(err, ErrBadCredentials) {
+	if _, err := s.Login(ctx(t), "nobody", pw, ""); !errors.Is(err, ErrBadCredentials) {
 		t.Fatal(err)
 	}
 }
@@ -133,9 +133,9 @@ func TestSetPasswordEndsSessionsAndLockout(t *testing.T) {
 	mustAdd(t, s, "alice", RoleCaseworker)
 	old := mustLogin(t, s, "alice")
 	for range MaxFailedLogins {
-		s.Login(ctx(t), "alice", "wrong password!")
+		s.Login(ctx(t), "alice", "wrong password!", "")
 	}
-	if _, err := s.Login(ctx(t), "alice", pw); !errors.Is(err, ErrLocked) {
+	if _, err := s.Login(ctx(t), "alice", pw, ""); !errors.Is(err, ErrLocked) {
 		t.Fatalf("%v, want ErrLocked", err)
 	}
 	const npw = "a new long passphrase"
@@ -145,10 +145,10 @@ func TestSetPasswordEndsSessionsAndLockout(t *testing.T) {
 	if _, err := s.Session(ctx(t), old.ID); !errors.Is(err, ErrNoSession) {
 		t.Fatalf("old session: %v, want ErrNoSession", err)
 	}
-	if _, err := s.Login(ctx(t), "alice", pw); !errors.Is(err, ErrBadCredentials) {
+	if _, err := s.Login(ctx(t), "alice", pw, ""); !errors.Is(err, ErrBadCredentials) {
 		t.Fatalf("old password: %v", err)
 	}
-	if _, err := s.Login(ctx(t), "alice", npw); err != nil {
+	if _, err := s.Login(ctx(t), "alice", npw, ""); err != nil {
 		t.Fatalf("new password: %v", err)
 	}
 	if err := s.SetPassword(ctx(t), "nobody", npw); !errors.Is(err, ErrNoUser) {

@@ -150,6 +150,7 @@ func (c *usersUnlockCmd) Run(e *env) error {
 type tokenCmd struct {
 	User  string `name:"user" required:"" help:"Your account: the token acts for it, with its role and cases."`
 	Days  int    `name:"days" help:"Days the token is valid (default 90, at most 366)."`
+	Code  string `name:"code" help:"The one-time code of your authenticator app, if your account has a second factor."`
 	Label string `arg:"" help:"What the token is for (e.g. nightly-search)."`
 }
 
@@ -159,12 +160,15 @@ func (c *tokenCmd) Run(e *env) error {
 		return err
 	}
 	return withAccounts(e, func(s *accounts.Service) error {
-		sess, err := s.Login(e.ctx, c.User, pw, "cli:"+os.Getenv("USER"))
+		sess, err := s.Login(e.ctx, c.User, pw, c.Code, "cli:"+os.Getenv("USER"))
 		if err != nil {
 			return err
 		}
 		a := auth.Actor{Name: sess.User, Role: sess.Role, Via: auth.ViaCLI}
 		defer s.Logout(e.ctx, a, sess.ID)
+		if sess.MustEnrol {
+			return fmt.Errorf("%w: your role must use a second factor: set it up on your account page in the web UI first", auth.ErrForbidden)
+		}
 		secret, t, err := s.CreateToken(e.ctx, a, c.Label, time.Duration(c.Days)*24*time.Hour)
 		if err != nil {
 			return err

@@ -7,8 +7,10 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/facetriage/facetriage/internal/archive"
+	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/engine"
 )
 
@@ -33,6 +35,18 @@ type Config struct {
 	HTTP             string   `name:"http" env:"FACETRIAGE_HTTP" default:"127.0.0.1:8650" help:"Address of the HTTP API (health, readiness, metrics, search)."`
 	Replicas         int      `name:"replicas" env:"FACETRIAGE_REPLICAS" help:"Replicas of each JetStream stream and bucket (default 1; 3 on a cluster)."`
 	Patterns         []string `name:"pattern" env:"FACETRIAGE_PATTERNS" sep:"none" help:"File-name pattern (Go regexp with named groups number, photographer, date, branch); repeatable. Default: see README."`
+
+	SessionIdle      time.Duration `name:"session-idle" env:"FACETRIAGE_SESSION_IDLE" help:"A browser session unused this long ends (default 30m)."`
+	RequireAdminTOTP bool          `name:"require-admin-totp" env:"FACETRIAGE_REQUIRE_ADMIN_TOTP" help:"Admins must use a second factor (a TOTP authenticator app); until they set one up they can do nothing else."`
+}
+
+// AuthOptions are the accounts' and sessions' options.
+func (c Config) AuthOptions() auth.Options {
+	o := auth.Options{Replicas: c.Replicas, IdleTimeout: c.SessionIdle}
+	if c.RequireAdminTOTP {
+		o.TOTPRoles = []auth.Role{auth.RoleAdmin}
+	}
+	return o
 }
 
 // Embedded reports whether this is the embedded default mode (no NATS URL).

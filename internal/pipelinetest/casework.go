@@ -15,12 +15,16 @@ import (
 // API's dependencies. The fake engine's crops are not JPEG, so Blur passes
 // them through; a test with the real engine sets imaging.Obscure on
 // d.Cases.Blur.
-func (r *Rig) Casework(t testing.TB) *api.Deps {
+// Options adjust the parts, e.g. the accounts' options.
+func (r *Rig) Casework(t testing.TB, options ...func(*casework.Parts)) *api.Deps {
 	t.Helper()
-	d, err := casework.Open(context.Background(), casework.Parts{JS: r.Srv.JS, Replicas: 1, Engine: r.Engine,
-		Store: r.Store, Catalog: r.Catalog,
+	p := casework.Parts{JS: r.Srv.JS, Replicas: 1, Engine: r.Engine, Store: r.Store, Catalog: r.Catalog,
 		Blur: func(b []byte, grey, blur bool) ([]byte, error) { return b, nil },
-		Log:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
+		Log:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
+	for _, o := range options {
+		o(&p)
+	}
+	d, err := casework.Open(context.Background(), p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"image/png"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,9 +12,14 @@ import (
 	"github.com/facetriage/facetriage/internal/auth"
 )
 
-// accountData is one's own account page: one's API tokens.
+// accountData is one's own account page: the second factor and one's API
+// tokens.
 type accountData struct {
-	Tokens []auth.Token
+	// TOTP: the second factor is on; Enrolling: one is being set up;
+	// MustEnrol: the role needs one and there is none yet.
+	TOTP, Enrolling, MustEnrol bool
+	Secret32                   string // the secret being set up, for typing in
+	Tokens                     []auth.Token
 	// Secret is a new token's secret, shown once.
 	Secret      string
 	SecretLabel string
@@ -26,6 +33,16 @@ func (u *ui) accountPage(w http.ResponseWriter, r *http.Request) {
 
 func (u *ui) showAccount(w http.ResponseWriter, r *http.Request, status int, d accountData, errKey string) {
 	a := api.ActorOf(r)
+	id, _ := api.IdentityOf(r)
+	me, err := u.d.Auth.Account(r.Context(), a.Name)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	d.TOTP, d.MustEnrol = me.TOTP, id.Session != nil && id.Session.MustEnrol
+	if e, err := u.d.Accounts.PendingTOTP(r.Context(), a); err == nil {
+		d.Enrolling, d.Secret32 = true, e.Secret
+	}
 	ts, err := u.d.Accounts.Tokens(r.Context(), a)
 	if err != nil {
 		u.fail(w, r, err)
@@ -73,4 +90,48 @@ func (u *ui) revokeToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	back(w, r, "/account", "msg", "token_revoked")
+}
+
+// beginTOTP starts setting up a second factor and shows its QR code.
+func (u *ui) beginTOTP(w http.ResponseWriter, r *http.Request) {
+	if _, err := u.d.Accounts.BeginTOTP(r.Context(), api.ActorOf(r)); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	back(w, r, "/account#totp", "msg", "totp_begun")
+}
+
+// totpQR is the QR code of the second factor being set up, for its owner.
+func (u *ui) totpQR(w http.ResponseWriter, r *http.Request) {
+	e, err := u.d.Accounts.PendingTOTP(r.Context(), api.ActorOf(r))
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	img, err := e.QR(240)
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	_, _ = b.WriteTo(w)
+}
+
+// confirmTOTP turns the second factor on with a code from the app.
+func (u *ui) confirmTOTP(w http.ResponseWriter, r *http.Request) {
+	if err := u.d.Accounts.ConfirmTOTP(r.Context(), api.ActorOf(r), strings.TrimSpace(r.PostFormValue("code"))); err != nil {
+		status, key := errorKey(err)
+		if status == http.StatusInternalServerError {
+			u.fail(w, r, err)
+			return
+		}
+		u.showAccount(w, r, status, accountData{}, key)
+		return
+	}
+	back(w, r, "/account", "msg", "totp_on")
 }

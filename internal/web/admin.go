@@ -70,6 +70,8 @@ func (u *ui) userPost(w http.ResponseWriter, r *http.Request) {
 		err = u.d.Accounts.SetDisabled(r.Context(), a, name, msg == "disable")
 	case "unlock":
 		err = u.d.Accounts.Unlock(r.Context(), a, name)
+	case "reset_totp":
+		err = u.d.Accounts.ResetTOTP(r.Context(), a, name)
 	default:
 		err = api.ErrBadRequest
 	}

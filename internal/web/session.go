@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/facetriage/facetriage/internal/api"
 	"github.com/facetriage/facetriage/internal/auth"
@@ -70,7 +71,7 @@ func (u *ui) loginPost(w http.ResponseWriter, r *http.Request) {
 		u.showLogin(w, r, http.StatusBadRequest, name, "login_expired")
 		return
 	}
-	if _, err := u.d.Login(w, r, name, pw); err != nil {
+	if _, err := u.d.Login(w, r, name, pw, strings.TrimSpace(r.PostFormValue("code"))); err != nil {
 		status, key := errorKey(err)
 		if !errors.Is(err, auth.ErrBadCredentials) && !errors.Is(err, auth.ErrLocked) && !errors.Is(err, api.ErrTooManyLogins) {
 			u.d.Log.Error("web: login failed", "err", err)

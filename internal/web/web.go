@@ -96,7 +96,7 @@ func Routes(d *api.Deps) []api.Route {
 	if err != nil {
 		panic(err) // the embedded templates or catalogues are broken: a build defect, caught by tests
 	}
-	d.PageError = u.pageError
+	d.PageError, d.EnrolPath = u.pageError, "/account"
 	return u.routes()
 }
 
@@ -112,7 +112,7 @@ func (u *ui) routes() []api.Route {
 		{Method: "GET", Path: "/", Roles: api.Anyone, Kind: api.Page, Summary: "Home: the admin page or the cases (any other path: not found)", Handler: u.home},
 		{Method: "GET", Path: LoginPath, Public: true, Kind: api.Page, Summary: "The login form", Handler: u.loginPage},
 		{Method: "POST", Path: LoginPath, Public: true, Kind: api.Page, Summary: "Log in", Handler: u.loginPost},
-		{Method: "POST", Path: "/logout", Roles: api.Anyone, Kind: api.Page, Summary: "Log out", Handler: u.logoutPost},
+		{Method: "POST", Path: "/logout", Roles: api.Anyone, Kind: api.Page, Summary: "Log out", Handler: u.logoutPost, Enrolment: true},
 
 		{Method: "GET", Path: "/cases", Roles: api.Casework, Kind: api.Page, Summary: "The cases", Handler: u.casesPage},
 		{Method: "GET", Path: "/cases/new", Roles: api.Caseworker, Kind: api.Page, Summary: "The form to open a case", Handler: u.newCasePage},
@@ -129,13 +129,16 @@ func (u *ui) routes() []api.Route {
 
 		{Method: "POST", Path: "/cases/{id}/members", Roles: api.Caseworker, Kind: api.Page, Summary: "Share the case, stop sharing it, or reassign it", Handler: u.membersPost},
 
-		{Method: "GET", Path: "/account", Roles: api.Anyone, Kind: api.Page, Summary: "Your account: your API tokens", Handler: u.accountPage},
+		{Method: "GET", Path: "/account", Roles: api.Anyone, Kind: api.Page, Summary: "Your account: second factor and API tokens", Handler: u.accountPage, Enrolment: true},
+		{Method: "POST", Path: "/account/totp", Roles: api.Anyone, Kind: api.Page, Summary: "Start setting up a second factor", Handler: u.beginTOTP, InPerson: true, Enrolment: true},
+		{Method: "GET", Path: "/account/totp/qr.png", Roles: api.Anyone, Kind: api.Image, Summary: "The QR code of the second factor being set up", Handler: u.totpQR, InPerson: true, Enrolment: true},
+		{Method: "POST", Path: "/account/totp/confirm", Roles: api.Anyone, Kind: api.Page, Summary: "Turn the second factor on", Handler: u.confirmTOTP, InPerson: true, Enrolment: true},
 		{Method: "POST", Path: "/account/tokens", Roles: api.Anyone, Kind: api.Page, Summary: "Create an API token acting for you", Handler: u.createToken, InPerson: true},
 		{Method: "POST", Path: "/account/tokens/{token}/revoke", Roles: api.Anyone, Kind: api.Page, Summary: "Revoke one of your API tokens", Handler: u.revokeToken, InPerson: true},
 
 		{Method: "GET", Path: "/admin", Roles: api.Admin, Kind: api.Page, Summary: "Accounts and API tokens", Handler: u.adminPage},
 		{Method: "POST", Path: "/admin/users", Roles: api.Admin, Kind: api.Page, Summary: "Add an account", Handler: u.addUser, InPerson: true},
-		{Method: "POST", Path: "/admin/users/{name}", Roles: api.Admin, Kind: api.Page, Summary: "Disable, enable or unlock an account", Handler: u.userPost, InPerson: true},
+		{Method: "POST", Path: "/admin/users/{name}", Roles: api.Admin, Kind: api.Page, Summary: "Disable, enable or unlock an account, or reset its second factor", Handler: u.userPost, InPerson: true},
 		{Method: "POST", Path: "/admin/tokens/{token}/revoke", Roles: api.Admin, Kind: api.Page, Summary: "Revoke any API token", Handler: u.adminRevoke, InPerson: true},
 	}
 }
