@@ -196,7 +196,7 @@ func specialErr(m fs.FileMode) error {
 	case m&fs.ModeSymlink != 0:
 		return ErrSymlink
 	}
-	return fmt.Errorf("%w: %s", ErrSpecial, what)
+	return fmt.Errorf("%w (%s)", ErrSpecial, what)
 }
 
 // longName refuses a recorded path longer than MaxPathBytes.
@@ -310,7 +310,7 @@ func (w *walker) archive(path string, follow bool) error {
 func sortedZip(r io.ReaderAt, size int64) ([]*zip.File, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		return nil, fmt.Errorf("%w: zip: %w", ErrBadArchive, err)
+		return nil, fmt.Errorf("%w: %w", ErrBadArchive, err)
 	}
 	files := append([]*zip.File(nil), zr.File...)
 	sort.SliceStable(files, func(i, j int) bool { return files[i].Name < files[j].Name })
@@ -422,7 +422,7 @@ func (w *walker) tarMember(rec string, h *tar.Header, tr io.Reader) (Item, bool)
 	case h.Typeflag == tar.TypeBlock:
 		it.Err = specialErr(fs.ModeDevice)
 	case !regular:
-		it.Err = fmt.Errorf("%w: a tar entry of type %q", ErrSpecial, h.Typeflag)
+		it.Err = fmt.Errorf("%w (a tar entry of type %q)", ErrSpecial, h.Typeflag)
 	case IsArchiveName(h.Name):
 		it.Err = ErrNestedArchive
 	case !imgfile.IsPhotoName(h.Name):

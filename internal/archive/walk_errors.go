@@ -19,7 +19,7 @@ var (
 	ErrHardLink = errors.New("a hard link in a tar archive: not followed")
 	// ErrSpecial: a FIFO, socket or device file (or such a member): reading
 	// it could block forever or read a device.
-	ErrSpecial = errors.New("not a regular file (FIFO, socket or device): not read")
+	ErrSpecial = errors.New("not a regular file: not read")
 	// ErrNestedArchive: an archive inside an archive is not opened.
 	ErrNestedArchive = errors.New("an archive inside an archive: not opened (extract it and ingest it)")
 	// ErrBadArchive: a zip, tar or gzip stream that cannot be read (for

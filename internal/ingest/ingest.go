@@ -243,7 +243,7 @@ func (in *Ingester) publish(ctx context.Context, job *facetriagepb.PhotoJob, id 
 			return err
 		}
 		if attempt == 60 {
-			return fmt.Errorf("ingest: %s: %w", job.Path, err)
+			return fmt.Errorf("ingest: %s: %w", archive.Printable(job.Path), err)
 		}
 		select {
 		case <-ctx.Done():
