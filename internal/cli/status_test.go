@@ -57,7 +57,7 @@ func TestStatusEscapesNames(t *testing.T) {
 	}
 	for _, want := range []string{
 		`evil\#033]0;pwned\#007\#033[2J.png`, `(to \#033[31mtarget)`, // the link and its target
-		`\#303\#315\#343\#317.png`,                                  // the FIFO's Windows-1256 name
+		`\#303\#315\#343\#317.png`, // the FIFO's Windows-1256 name
 		`gpj.\#342\#200\#256exe.png`, `\#033[1mbold\#033[0m\#012next line`,
 		"symlink", "special",
 	} {

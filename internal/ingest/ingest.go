@@ -327,7 +327,7 @@ func (s Summary) String() string {
 		fmt.Fprintf(&b, "\n%d other files skipped: their names are not photos' or archives'.", s.Other)
 	}
 	if s.Failed+s.Unreadable+s.NoFace+s.Links > 0 {
-		b.WriteString("\n`facetriage status` lists the photos that failed or had no face.")
+		b.WriteString("\n`facetriage status` lists the photos that failed or had no face, and the entries not read.")
 	}
 	return b.String()
 }

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -135,5 +136,52 @@ func TestPanicInABatchFailsOnlyItsMessage(t *testing.T) {
 		if sk.get(b) != nil || len(st.deliveries(b)) == 0 {
 			t.Errorf("%s was recorded as failed with the batch that panicked: %+v", b, sk.get(b))
 		}
+	}
+}
+
+// flakySink panics the first time it is asked to record, as a bug in the
+// catalogue would.
+type flakySink struct {
+	sink
+	calls atomic.Int32
+}
+
+func (k *flakySink) RecordFailure(ctx context.Context, f *facetriagepb.Failure) error {
+	if k.calls.Add(1) == 1 {
+		panic("catalogue bug")
+	}
+	return k.sink.RecordFailure(ctx, f)
+}
+
+// A panic outside the stage (while recording a failure) does not stop the
+// runner either: the message is left unsettled, delivered again after the
+// AckWait, and recorded then.
+func TestPanicOutsideTheStageLeavesTheMessageForLater(t *testing.T) {
+	const wait = 500 * time.Millisecond
+	srv := bustest.Start(t, bus.Topology{AckWait: map[string]time.Duration{bus.StageDecode: wait}})
+	st := &script{seen: map[string][]uint64{}, outcome: func(body string, _ uint64) error {
+		if body == "bad" {
+			return pipeline.Permanent(errors.New("not an image"))
+		}
+		return nil
+	}}
+	sk := &flakySink{sink: sink{fs: map[string]*facetriagepb.Failure{}}}
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &pipeline.Runner{NC: srv.NC, JS: srv.JS, Stage: st, Failures: sk, AckWait: wait,
+		Log: slog.New(slog.NewTextHandler(logs, nil))}
+	done := make(chan struct{})
+	go func() { r.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	publish(t, srv, "bad", "good")
+	empty(t, srv, 10*time.Second)
+	if f := sk.get("bad"); f == nil || f.Deliveries != 2 {
+		t.Fatalf("failure record %+v; want it written on the second delivery", f)
+	}
+	if d := st.deliveries("good"); len(d) != 1 {
+		t.Errorf("good: deliveries %v, want one", d)
+	}
+	if !strings.Contains(logs.String(), "runner panicked") {
+		t.Errorf("the panic was not logged:\n%s", logs.String())
 	}
 }

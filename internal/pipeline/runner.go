@@ -100,12 +100,24 @@ func (r *Runner) loop(ctx context.Context, cons jetstream.Consumer) {
 			continue
 		}
 		if isBatch {
-			r.handleBatch(ctx, bs, got)
+			r.survive(func() { r.handleBatch(ctx, bs, got) })
 		} else {
 			for _, m := range got {
-				r.handle(ctx, m)
+				r.survive(func() { r.handle(ctx, m) })
 			}
 		}
+	}
+}
+
+// survive runs the handling of messages and logs a panic outside the
+// stage (recording a failure, settling): the messages it left unsettled
+// are delivered again after the AckWait, and recorded from the advisory
+// when every delivery fails.
+func (r *Runner) survive(fn func()) {
+	err := guard(func() error { fn(); return nil })
+	var pe *panicError
+	if errors.As(err, &pe) {
+		r.Log.Error("runner panicked; the messages in hand will be delivered again", "stage", r.Stage.Name(), "err", err, "stack", string(pe.stack))
 	}
 }
 
