@@ -343,8 +343,6 @@ func (w *walker) zipMember(rec string, zf *zip.File) (Item, bool) {
 	switch {
 	case mode.IsDir():
 		return it, false
-	case longName(it.Path) != nil:
-		it.Err = longName(it.Path)
 	case mode&fs.ModeSymlink != 0:
 		it.Err = ErrSymlink
 	case !mode.IsRegular():
@@ -353,6 +351,8 @@ func (w *walker) zipMember(rec string, zf *zip.File) (Item, bool) {
 		it.Err = ErrNestedArchive
 	case !imgfile.IsPhotoName(zf.Name):
 		it.Other = true
+	case longName(it.Path) != nil: // a photo's path travels on the bus
+		it.Err = longName(it.Path)
 	case zf.UncompressedSize64 > uint64(w.max):
 		it.Err = errTooBig(int64(min(zf.UncompressedSize64, 1<<62)), w.max)
 	default:
@@ -409,8 +409,6 @@ func (w *walker) tarMember(rec string, h *tar.Header, tr io.Reader) (Item, bool)
 	switch {
 	case h.Typeflag == tar.TypeDir || h.Typeflag == tar.TypeXGlobalHeader:
 		return it, false
-	case longName(it.Path) != nil:
-		it.Err = longName(it.Path)
 	case h.Typeflag == tar.TypeSymlink:
 		it.Err = fmt.Errorf("%w (to %s)", ErrSymlink, EncodePath(h.Linkname))
 	case h.Typeflag == tar.TypeLink:
@@ -427,6 +425,8 @@ func (w *walker) tarMember(rec string, h *tar.Header, tr io.Reader) (Item, bool)
 		it.Err = ErrNestedArchive
 	case !imgfile.IsPhotoName(h.Name):
 		it.Other = true
+	case longName(it.Path) != nil: // a photo's path travels on the bus
+		it.Err = longName(it.Path)
 	case h.Size > w.max:
 		it.Err = errTooBig(h.Size, w.max)
 	default:

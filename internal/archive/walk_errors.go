@@ -25,12 +25,12 @@ var (
 	// ErrBadArchive: a zip, tar or gzip stream that cannot be read (for
 	// example truncated). The members read before the damage are ingested.
 	ErrBadArchive = errors.New("the archive cannot be read")
-	// ErrLongName: the recorded path is longer than MaxPathBytes.
+	// ErrLongName: a photo's recorded path is longer than MaxPathBytes.
 	ErrLongName = errors.New("the path is too long to record")
 )
 
-// MaxPathBytes bounds a recorded path (see EncodePath), so that a photo's
-// message keeps within the bus's payload. A path on Linux has at most
+// MaxPathBytes bounds a photo's recorded path (see EncodePath), so that
+// its message keeps within the bus's payload. A path on Linux has at most
 // 4096 bytes, 20,480 once every byte is escaped; a zip's member names can
 // be longer.
 const MaxPathBytes = 32 << 10

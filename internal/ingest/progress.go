@@ -52,7 +52,7 @@ func (b *bar) update(s Summary) {
 		return
 	}
 	b.pb.Describe(fmt.Sprintf("faces %d · no face %d · failed %d", s.Faces, s.NoFace, s.Failed+s.Unreadable))
-	_ = b.pb.Set(s.Indexed + s.Skipped + s.NoFace + s.Failed + s.Unreadable)
+	_ = b.pb.Set(s.Indexed + s.Skipped + s.NoFace + s.Failed + s.Unreadable + s.Links)
 }
 
 func (b *bar) finish() {
