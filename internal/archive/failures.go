@@ -2,8 +2,10 @@ package archive
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"sort"
+	"unicode/utf8"
 
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -19,15 +21,27 @@ const ErrorKindNoFace = "no_face"
 
 // RecordFailure stores a failure and marks the photo's record failed (or
 // no_face). Recording the same failure again replaces it.
+//
+// Text that is not UTF-8 (a raw path in a stage's error) is stored in its
+// recorded form (EncodePath): a record is never refused for its text.
 func (c *Catalogue) RecordFailure(ctx context.Context, f *facetriagepb.Failure) error {
+	for _, s := range []*string{&f.Sha256, &f.Path, &f.Stage, &f.Error, &f.Kind, &f.ErrorKind, &f.Batch} {
+		if !utf8.ValidString(*s) {
+			*s = EncodePath(*s)
+		}
+	}
 	if f.Path == "" && f.Sha256 != "" { // later stages carry only the hash
 		if p, err := c.Photo(ctx, f.Sha256); err == nil && len(p.Paths) > 0 {
 			f.Path = p.Paths[0]
 		}
 	}
 	id := f.Sha256
-	if id == "" {
+	switch {
+	case id == "":
 		id = "path-" + keyOf(f.Path) // a file ingest could not read has no hash
+	case !isSHA256(id): // a message that did not say
+		id = "id-" + keyOf(id)
+		f.Sha256 = ""
 	}
 	b, err := protojson.Marshal(f)
 	if err != nil {
@@ -53,6 +67,14 @@ func (c *Catalogue) RecordFailure(ctx context.Context, f *facetriagepb.Failure) 
 		return nil
 	})
 	return err
+}
+
+func isSHA256(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
 }
 
 // Failures returns every failure record, newest first.

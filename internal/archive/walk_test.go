@@ -39,9 +39,12 @@ func TestWalkFoldersAndArchives(t *testing.T) {
 	gz.Close()
 	tf.Close()
 
-	var got []string
-	var errs []string
+	var got, errs, other []string
 	err := Walk(context.Background(), []string{dir, filepath.Join(dir, "missing.jpg")}, 100, func(it Item) error {
+		if it.Other {
+			other = append(other, filepath.Base(it.Path))
+			return nil
+		}
 		if it.Err != nil {
 			errs = append(errs, filepath.Base(it.Path))
 			return nil
@@ -67,6 +70,9 @@ func TestWalkFoldersAndArchives(t *testing.T) {
 	}
 	if len(errs) != 2 { // big.jpg over the limit, missing.jpg
 		t.Fatalf("errors for %v, want big.jpg and missing.jpg", errs)
+	}
+	if len(other) != 2 { // the text files, counted
+		t.Fatalf("other files %v, want notes.txt and the zip's readme.txt", other)
 	}
 
 	// Originals are read back where they lie, checked by their hash.

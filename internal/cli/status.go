@@ -2,13 +2,16 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"sort"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/facetriage/facetriage/internal/app"
 	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/bus"
+	"github.com/facetriage/facetriage/proto/facetriagepb"
 )
 
 type statusCmd struct {
@@ -61,15 +64,42 @@ func (c *statusCmd) Run(e *env) error {
 	}
 	sort.SliceStable(fails, func(i, j int) bool { return fails[i].Stage < fails[j].Stage })
 	fmt.Fprintf(e.stdout, "failures: %d\n", len(fails))
-	tw = tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+	return writeFailures(e.stdout, fails, c.Failures)
+}
+
+// writeFailures prints failure records as a table, at most limit of them
+// (0: all). Every field goes through shown: a file name is the archive's
+// author's text, and must not reach the operator's terminal as escape
+// sequences.
+func writeFailures(w io.Writer, fails []*facetriagepb.Failure, limit int) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "WHEN\tSTAGE\tKIND\tERROR KIND\tPATH\tSHA-256\tERROR")
 	for i, f := range fails {
-		if c.Failures > 0 && i == c.Failures {
+		if limit > 0 && i == limit {
 			fmt.Fprintf(tw, "…\t%d more (--failures 0 lists all)\n", len(fails)-i)
 			break
 		}
 		when := time.Unix(f.TimeUnix, 0).UTC().Format(time.RFC3339)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", when, f.Stage, f.Kind, f.ErrorKind, f.Path, f.Sha256, f.Error)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", when, shown(f.Stage), shown(f.Kind), shown(f.ErrorKind),
+			shown(f.Path), shown(f.Sha256), shown(f.Error))
 	}
 	return tw.Flush()
+}
+
+// shownMax bounds a field on the terminal; the record keeps all of it.
+const shownMax = 512
+
+// shown makes a recorded string safe to print (archive.Printable: control
+// characters, bytes that are not UTF-8 and characters that reorder text are
+// written \#ooo) and shortens a very long one.
+func shown(s string) string {
+	s = archive.Printable(s)
+	if len(s) <= shownMax {
+		return s
+	}
+	cut := shownMax
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s…(%d bytes)", s[:cut], len(s))
 }

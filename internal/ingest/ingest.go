@@ -24,7 +24,6 @@ import (
 
 	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/bus"
-	"github.com/facetriage/facetriage/internal/pipeline"
 	"github.com/facetriage/facetriage/proto/facetriagepb"
 )
 
@@ -59,14 +58,16 @@ type Options struct {
 
 // Summary is what a run did.
 type Summary struct {
-	Seen       int // photos found
+	Seen       int // photos found, and the entries recorded as not read
 	Skipped    int // through the pipeline before this run (indexed, no face or failed)
 	Published  int
 	Indexed    int // indexed in this run
 	Faces      int // faces indexed in this run
 	NoFace     int
 	Failed     int // a stage gave up (see `facetriage status`)
-	Unreadable int // could not be read or is too large to carry
+	Unreadable int // could not be read, is too large to carry, or is a damaged or nested archive (recorded)
+	Links      int // symbolic links, hard links, FIFOs and devices: recorded, not followed
+	Other      int // files whose names are not photos' or archives': counted, not read
 	Elapsed    time.Duration
 }
 
@@ -83,6 +84,16 @@ type tracker struct {
 	sum     Summary
 	changed chan struct{}
 	bar     *bar
+}
+
+// forget releases a photo marked pending whose message was never sent.
+func (t *tracker) forget(sha string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.pending[sha] {
+		delete(t.pending, sha)
+		<-t.window
+	}
 }
 
 func (t *tracker) done(p archive.Photo) {
@@ -113,6 +124,9 @@ func (t *tracker) done(p archive.Photo) {
 // the pipeline, or ctx ends.
 func (in *Ingester) Run(ctx context.Context, opts Options) (Summary, error) {
 	start := time.Now()
+	if err := checkText(opts); err != nil {
+		return Summary{}, err
+	}
 	if opts.Window <= 0 {
 		opts.Window = 256
 	}
@@ -142,6 +156,11 @@ func (in *Ingester) Run(ctx context.Context, opts Options) (Summary, error) {
 
 func (in *Ingester) one(ctx context.Context, opts Options, batch string, t *tracker, it archive.Item) error {
 	t.mu.Lock()
+	if it.Other {
+		t.sum.Other++
+		t.mu.Unlock()
+		return nil
+	}
 	t.sum.Seen++
 	t.bar.seen(t.sum.Seen)
 	t.mu.Unlock()
@@ -189,7 +208,14 @@ func (in *Ingester) one(ctx context.Context, opts Options, batch string, t *trac
 	// The id covers the path too: the same bytes at a second path must
 	// reach the catalogue, while the same photo published twice must not.
 	if err := in.publish(ctx, job, msgID(sha, it.Path)); err != nil {
-		return err
+		if ctx.Err() != nil || !refused(err) {
+			return err
+		}
+		// The bus refuses this photo's message: retrying cannot help.
+		if !already {
+			t.forget(sha)
+		}
+		return in.unreadable(ctx, t, batch, it.Path, refusal(err), opts.Log)
 	}
 	t.mu.Lock()
 	t.sum.Published++
@@ -207,16 +233,17 @@ func msgID(sha, path string) string {
 	return sha + "-" + hex.EncodeToString(h[:8])
 }
 
-// publish retries while the work queue is full or the server busy.
+// publish retries while the work queue is full or the server busy, but
+// not a message the bus refuses (see refused).
 func (in *Ingester) publish(ctx context.Context, job *facetriagepb.PhotoJob, id string) error {
 	delay := 100 * time.Millisecond
 	for attempt := 0; ; attempt++ {
 		err := in.Publisher.Publish(ctx, bus.StageDecode, job, id)
-		if err == nil || ctx.Err() != nil {
+		if err == nil || ctx.Err() != nil || refused(err) {
 			return err
 		}
 		if attempt == 60 {
-			return fmt.Errorf("ingest: %s: %w", job.Path, err)
+			return fmt.Errorf("ingest: %s: %w", archive.Printable(job.Path), err)
 		}
 		select {
 		case <-ctx.Done():
@@ -227,18 +254,23 @@ func (in *Ingester) publish(ctx context.Context, job *facetriagepb.PhotoJob, id 
 	}
 }
 
+// unreadable records an entry ingest could not send down the pipeline,
+// with the reason (its error kind: archive.ErrorKind).
 func (in *Ingester) unreadable(ctx context.Context, t *tracker, batch, path string, cause error, log *slog.Logger) error {
-	log.Warn("cannot ingest", "path", path, "err", cause)
+	kind := archive.ErrorKind(cause)
+	log.Warn("cannot ingest", "path", path, "kind", kind, "err", cause)
 	f := &facetriagepb.Failure{Path: path, Stage: "ingest", Error: cause.Error(), Kind: "permanent",
-		ErrorKind: pipeline.ErrorKind(cause), TimeUnix: time.Now().Unix(), Batch: batch}
-	if f.ErrorKind == "" {
-		f.ErrorKind = "io"
-	}
+		ErrorKind: kind, TimeUnix: time.Now().Unix(), Batch: batch}
 	if err := in.Catalogue.RecordFailure(ctx, f); err != nil {
 		return err
 	}
 	t.mu.Lock()
-	t.sum.Unreadable++
+	switch kind {
+	case archive.KindSymlink, archive.KindHardLink, archive.KindSpecial:
+		t.sum.Links++
+	default:
+		t.sum.Unreadable++
+	}
 	t.bar.update(t.sum)
 	t.mu.Unlock()
 	return nil
@@ -285,10 +317,17 @@ func containsPath(paths []string, p string) bool {
 // String is the summary a person reads.
 func (s Summary) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d photos found: %d indexed now (%d faces), %d done before, %d without a face, %d failed, %d unreadable; %s",
-		s.Seen, s.Indexed, s.Faces, s.Skipped, s.NoFace, s.Failed, s.Unreadable, s.Elapsed.Round(time.Second))
-	if s.Failed+s.Unreadable+s.NoFace > 0 {
-		b.WriteString("\n`facetriage status` lists the photos that failed or had no face.")
+	fmt.Fprintf(&b, "%d photos found: %d indexed now (%d faces), %d done before, %d without a face, %d failed, %d unreadable",
+		s.Seen, s.Indexed, s.Faces, s.Skipped, s.NoFace, s.Failed, s.Unreadable)
+	if s.Links > 0 {
+		fmt.Fprintf(&b, ", %d links or special files not followed", s.Links)
+	}
+	fmt.Fprintf(&b, "; %s", s.Elapsed.Round(time.Second))
+	if s.Other > 0 {
+		fmt.Fprintf(&b, "\n%d other files skipped: their names are not photos' or archives'.", s.Other)
+	}
+	if s.Failed+s.Unreadable+s.NoFace+s.Links > 0 {
+		b.WriteString("\n`facetriage status` lists the photos that failed or had no face, and the entries not read.")
 	}
 	return b.String()
 }

@@ -52,7 +52,7 @@ func (b *bar) update(s Summary) {
 		return
 	}
 	b.pb.Describe(fmt.Sprintf("faces %d · no face %d · failed %d", s.Faces, s.NoFace, s.Failed+s.Unreadable))
-	_ = b.pb.Set(s.Indexed + s.Skipped + s.NoFace + s.Failed + s.Unreadable)
+	_ = b.pb.Set(s.Indexed + s.Skipped + s.NoFace + s.Failed + s.Unreadable + s.Links)
 }
 
 func (b *bar) finish() {
@@ -62,12 +62,21 @@ func (b *bar) finish() {
 	}
 }
 
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}
+
 // countPhotos counts photos in folders and zip archives without reading
 // them; tar archives are counted as they are read.
 func countPhotos(paths []string) int {
 	n := 0
 	for _, p := range paths {
-		_ = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
+		start := p
+		if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeSymlink != 0 && isDir(p) {
+			start = p + string(filepath.Separator) // a named link is followed, as archive.Walk does
+		}
+		_ = filepath.WalkDir(start, func(path string, d os.DirEntry, err error) error {
 			if err != nil || !d.Type().IsRegular() {
 				return nil
 			}
@@ -75,7 +84,7 @@ func countPhotos(paths []string) int {
 			case strings.HasSuffix(strings.ToLower(path), ".zip"):
 				n += countZip(path)
 			case archive.IsArchiveName(path):
-			case path == p || imgfile.IsPhotoName(d.Name()):
+			case path == start || imgfile.IsPhotoName(d.Name()):
 				n++
 			}
 			return nil

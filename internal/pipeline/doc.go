@@ -10,6 +10,10 @@
 //   - any other error is transient: NakWithDelay with a growing delay
 //     (bus.Backoff), and after bus.MaxDeliver deliveries a failure record and
 //     Term.
+//   - a panic in a stage is a bug: the runner recovers it, records the
+//     failure (kind "panic") with the stack in the log, terminates the
+//     message and goes on (ErrPanic). A batch that panics is processed again
+//     one message at a time, so that only the culprit fails.
 //   - while a stage works, the runner tells JetStream it is in progress, so
 //     long work is not redelivered to another worker.
 //

@@ -8,7 +8,8 @@ import (
 )
 
 // ErrorKind names the class of a photo error, as `embed --json` does: empty,
-// not_image, truncated, too_large, too_small, corrupt, no_face, or "".
+// not_image, truncated, too_large, too_small, corrupt, no_face, panic (a
+// stage panicked: ErrPanic), or "".
 func ErrorKind(err error) string {
 	for _, k := range []struct {
 		err  error
@@ -16,7 +17,7 @@ func ErrorKind(err error) string {
 	}{
 		{imgfile.ErrEmpty, "empty"}, {imgfile.ErrNotImage, "not_image"}, {imgfile.ErrTruncated, "truncated"},
 		{imgfile.ErrTooLarge, "too_large"}, {imgfile.ErrTooSmall, "too_small"}, {imgfile.ErrCorrupt, "corrupt"},
-		{face.ErrNoFace, "no_face"},
+		{face.ErrNoFace, "no_face"}, {ErrPanic, "panic"},
 	} {
 		if errors.Is(err, k.err) {
 			return k.kind

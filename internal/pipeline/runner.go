@@ -100,12 +100,24 @@ func (r *Runner) loop(ctx context.Context, cons jetstream.Consumer) {
 			continue
 		}
 		if isBatch {
-			r.handleBatch(ctx, bs, got)
+			r.survive(func() { r.handleBatch(ctx, bs, got) })
 		} else {
 			for _, m := range got {
-				r.handle(ctx, m)
+				r.survive(func() { r.handle(ctx, m) })
 			}
 		}
+	}
+}
+
+// survive runs the handling of messages and logs a panic outside the
+// stage (recording a failure, settling): the messages it left unsettled
+// are delivered again after the AckWait, and recorded from the advisory
+// when every delivery fails.
+func (r *Runner) survive(fn func()) {
+	err := guard(func() error { fn(); return nil })
+	var pe *panicError
+	if errors.As(err, &pe) {
+		r.Log.Error("runner panicked; the messages in hand will be delivered again", "stage", r.Stage.Name(), "err", err, "stack", string(pe.stack))
 	}
 }
 
@@ -121,11 +133,16 @@ func (r *Runner) handle(ctx context.Context, m jetstream.Msg) {
 	msg := toMsg(m)
 	stop := r.keepAlive(m)
 	start := time.Now()
-	err := r.Stage.Process(ctx, msg)
+	err := r.process(ctx, msg)
 	stop()
 	took := time.Since(start)
 	r.Metrics.Seconds.WithLabelValues(r.Stage.Name()).Observe(took.Seconds())
 	r.settle(ctx, m, msg, err, took)
+}
+
+// process runs the stage on one message; a panic becomes its error.
+func (r *Runner) process(ctx context.Context, msg Msg) error {
+	return guard(func() error { return r.Stage.Process(ctx, msg) })
 }
 
 func (r *Runner) handleBatch(ctx context.Context, bs BatchStage, ms []jetstream.Msg) {
@@ -138,19 +155,43 @@ func (r *Runner) handleBatch(ctx context.Context, bs BatchStage, ms []jetstream.
 		stops[i] = r.keepAlive(m)
 	}
 	start := time.Now()
-	errs := bs.ProcessBatch(ctx, msgs)
+	errs := r.processBatch(ctx, bs, msgs)
 	for _, stop := range stops {
 		stop()
 	}
 	took := time.Since(start)
 	r.Metrics.Seconds.WithLabelValues(r.Stage.Name()).Observe(took.Seconds())
 	for i, m := range ms {
-		var err error
-		if errs != nil {
-			err = errs[i]
-		}
-		r.settle(ctx, m, msgs[i], err, took)
+		r.settle(ctx, m, msgs[i], errs[i], took)
 	}
+}
+
+// processBatch runs a batch stage and returns one error per message. When
+// the batch panics, its messages are processed one at a time, so that only
+// the message that panics is recorded as failed (effects are idempotent).
+func (r *Runner) processBatch(ctx context.Context, bs BatchStage, msgs []Msg) []error {
+	var errs []error
+	perr := guard(func() error {
+		errs = bs.ProcessBatch(ctx, msgs)
+		return nil
+	})
+	switch {
+	case perr != nil:
+		r.Log.Warn("batch panicked; processing its messages one at a time", "stage", r.Stage.Name(), "batch", len(msgs), "err", perr)
+		errs = make([]error, len(msgs))
+		for i := range msgs {
+			errs[i] = r.process(ctx, msgs[i])
+		}
+	case errs == nil:
+		errs = make([]error, len(msgs))
+	case len(errs) != len(msgs): // a bug in the stage: retry, then record
+		bad := fmt.Errorf("pipeline: %s returned %d errors for a batch of %d", r.Stage.Name(), len(errs), len(msgs))
+		errs = make([]error, len(msgs))
+		for i := range errs {
+			errs[i] = bad
+		}
+	}
+	return errs
 }
 
 // keepAlive reports progress every third of the AckWait until stopped, or
@@ -189,6 +230,7 @@ func (r *Runner) settle(ctx context.Context, m jetstream.Msg, msg Msg, err error
 	stage := r.Stage.Name()
 	log := r.Log.With("stage", stage, "subject", m.Subject(), "delivery", msg.Delivery, "took", took)
 	outcome := "ack"
+	var pe *panicError
 	switch {
 	case err == nil:
 		if aerr := m.Ack(); aerr != nil {
@@ -197,6 +239,9 @@ func (r *Runner) settle(ctx context.Context, m jetstream.Msg, msg Msg, err error
 	case ctx.Err() != nil:
 		outcome = "shutdown"
 		_ = m.Nak() // someone else takes it now
+	case errors.As(err, &pe):
+		outcome = "failed"
+		r.fail(ctx, m, msg, err, "panic", log.With("stack", string(pe.stack)))
 	case IsPermanent(err):
 		outcome = "failed"
 		r.fail(ctx, m, msg, err, "permanent", log)
@@ -231,12 +276,22 @@ func (r *Runner) fail(ctx context.Context, m jetstream.Msg, msg Msg, err error, 
 }
 
 func (r *Runner) failure(data []byte, err error, kind string, deliveries uint64) *facetriagepb.Failure {
-	s := r.Stage.Identify(data)
+	s := r.identify(data)
 	return &facetriagepb.Failure{
 		Sha256: s.SHA256, Path: s.Path, Batch: s.Batch, Stage: r.Stage.Name(),
 		Error: err.Error(), Kind: kind, ErrorKind: ErrorKind(err),
 		Deliveries: deliveries, TimeUnix: time.Now().Unix(),
 	}
+}
+
+// identify is Stage.Identify, which must not fail; if it panics all the
+// same, the record names what it can (the stage and the error).
+func (r *Runner) identify(data []byte) (s Subject) {
+	_ = guard(func() error {
+		s = r.Stage.Identify(data)
+		return nil
+	})
+	return s
 }
 
 // maxDeliveriesAdvisory is the part of JetStream's advisory we read.
@@ -256,30 +311,38 @@ func (r *Runner) WatchMaxDeliveries(ctx context.Context) (stop func(), err error
 	stream := bus.StreamOf(name)
 	subj := "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES." + stream + "." + name
 	sub, err := r.NC.QueueSubscribe(subj, "ft-advisory-"+name, func(am *nats.Msg) {
-		var a maxDeliveriesAdvisory
-		if err := json.Unmarshal(am.Data, &a); err != nil {
-			return
+		if err := guard(func() error { r.recordMaxDeliveries(ctx, stream, am); return nil }); err != nil {
+			r.Log.Error("advisory handler panicked", "stage", name, "err", err)
 		}
-		s, err := r.JS.Stream(ctx, stream)
-		if err != nil {
-			return
-		}
-		raw, err := s.GetMsg(ctx, a.StreamSeq)
-		if err != nil {
-			return // already acknowledged or removed
-		}
-		f := r.failure(raw.Data, errors.New("every delivery timed out: the worker died or hung"), "max_deliveries", a.Deliveries)
-		if err := r.Failures.RecordFailure(ctx, f); err != nil {
-			r.Log.Error("cannot record failure", "stage", name, "sha256", f.Sha256, "err", err)
-			return
-		}
-		_ = s.DeleteMsg(ctx, a.StreamSeq)
-		r.Log.Warn("gave up on photo", "stage", name, "sha256", f.Sha256, "kind", f.Kind)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: advisory subscription: %w", err)
 	}
 	return func() { _ = sub.Unsubscribe() }, nil
+}
+
+// recordMaxDeliveries records the message an advisory names, and removes it.
+func (r *Runner) recordMaxDeliveries(ctx context.Context, stream string, am *nats.Msg) {
+	name := r.Stage.Name()
+	var a maxDeliveriesAdvisory
+	if err := json.Unmarshal(am.Data, &a); err != nil {
+		return
+	}
+	s, err := r.JS.Stream(ctx, stream)
+	if err != nil {
+		return
+	}
+	raw, err := s.GetMsg(ctx, a.StreamSeq)
+	if err != nil {
+		return // already acknowledged or removed
+	}
+	f := r.failure(raw.Data, errors.New("every delivery timed out: the worker died or hung"), "max_deliveries", a.Deliveries)
+	if err := r.Failures.RecordFailure(ctx, f); err != nil {
+		r.Log.Error("cannot record failure", "stage", name, "sha256", f.Sha256, "err", err)
+		return
+	}
+	_ = s.DeleteMsg(ctx, a.StreamSeq)
+	r.Log.Warn("gave up on photo", "stage", name, "sha256", f.Sha256, "kind", f.Kind)
 }
 
 func sleep(ctx context.Context, d time.Duration) {

@@ -36,7 +36,9 @@ type PhotoJob struct {
 	// every record about this photo.
 	Sha256 string `protobuf:"bytes,1,opt,name=sha256,proto3" json:"sha256,omitempty"`
 	// Where the original lies: a file path, or "ARCHIVE!MEMBER" for a photo
-	// inside a zip or tar archive.
+	// inside a zip or tar archive, in its recorded form (archive.EncodePath):
+	// UTF-8, with each byte that is not UTF-8 or belongs to a control
+	// character written \#ooo, so that it maps back to the exact bytes.
 	Path string `protobuf:"bytes,2,opt,name=path,proto3" json:"path,omitempty"`
 	// The collection the photo belongs to (e.g. "caesar"), chosen at ingest.
 	Source string `protobuf:"bytes,3,opt,name=source,proto3" json:"source,omitempty"`
@@ -524,15 +526,19 @@ func (x *IndexJob) GetBatch() string {
 type Failure struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
 	Sha256 string                 `protobuf:"bytes,1,opt,name=sha256,proto3" json:"sha256,omitempty"`
-	Path   string                 `protobuf:"bytes,2,opt,name=path,proto3" json:"path,omitempty"`
+	// The photo's path in its recorded form (see PhotoJob.path).
+	Path string `protobuf:"bytes,2,opt,name=path,proto3" json:"path,omitempty"`
 	// The stage that gave up: "ingest", "decode", "faces" or "index".
 	Stage string `protobuf:"bytes,3,opt,name=stage,proto3" json:"stage,omitempty"`
 	Error string `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
-	// "permanent" (the file itself is bad), "transient" (retries exhausted)
-	// or "max_deliveries" (a worker died on every delivery).
+	// "permanent" (the file itself is bad), "transient" (retries exhausted),
+	// "max_deliveries" (a worker died on every delivery) or "panic" (the
+	// stage panicked: a bug; not retried, the stack is in the log).
 	Kind string `protobuf:"bytes,5,opt,name=kind,proto3" json:"kind,omitempty"`
 	// The error class, as in `embed --json`: empty, not_image, truncated,
-	// too_large, too_small, corrupt or io.
+	// too_large, too_small, corrupt, no_face, panic or io; and for entries
+	// ingest did not read: symlink, hardlink, special, nested_archive,
+	// bad_archive or long_name.
 	ErrorKind     string `protobuf:"bytes,6,opt,name=error_kind,json=errorKind,proto3" json:"error_kind,omitempty"`
 	Deliveries    uint64 `protobuf:"varint,7,opt,name=deliveries,proto3" json:"deliveries,omitempty"`
 	TimeUnix      int64  `protobuf:"varint,8,opt,name=time_unix,json=timeUnix,proto3" json:"time_unix,omitempty"`

@@ -45,6 +45,7 @@ type Stage struct {
 }
 
 // parseName reads the file name with the job's patterns, else the stage's.
+// The job's path is in its recorded form (archive.EncodePath).
 func (s *Stage) parseName(j *facetriagepb.PhotoJob) archive.NameMeta {
 	p := s.Names
 	if len(j.NamePatterns) > 0 {
@@ -66,7 +67,7 @@ func (s *Stage) parseName(j *facetriagepb.PhotoJob) archive.NameMeta {
 	if p == nil {
 		return archive.NameMeta{Pattern: -1}
 	}
-	return p.Parse(j.Path)
+	return p.Parse(archive.NameText(j.Path)) // a legacy code page's name reads as text, not as escapes
 }
 
 var _ pipeline.Stage = (*Stage)(nil)
