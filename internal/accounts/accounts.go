@@ -42,15 +42,7 @@ type Service struct {
 
 // record appends one audit record for a.
 func (s *Service) record(ctx context.Context, a auth.Actor, action, object string, detail map[string]string) error {
-	if a.Via == auth.ViaToken {
-		d := map[string]string{"user": a.Name}
-		for k, v := range detail {
-			d[k] = v
-		}
-		detail = d
-	}
-	if _, err := s.Audit.Append(ctx, audit.Event{Actor: a.AuditName(), Role: string(a.Role), Action: action,
-		Object: object, Detail: detail}); err != nil {
+	if _, err := s.Audit.Append(ctx, a.Event(action, "", object, detail)); err != nil {
 		return fmt.Errorf("accounts: audit: %w", err)
 	}
 	return nil

@@ -1,5 +1,7 @@
 package auth
 
+import "github.com/facetriage/facetriage/internal/audit"
+
 // Ways an actor reached facetriage (Actor.Via).
 const (
 	ViaSession = "session" // a browser session
@@ -64,4 +66,18 @@ func (id Identity) Actor() Actor {
 		a.Name, a.Token = id.Token.Owner, id.Token.ID
 	}
 	return a
+}
+
+// Event is an audit record of action by a: the trail names a token by its
+// id, and the user it acts for in the record's detail.
+func (a Actor) Event(action, caseID, object string, detail map[string]string) audit.Event {
+	if a.Via == ViaToken {
+		d := make(map[string]string, len(detail)+1)
+		for k, v := range detail {
+			d[k] = v
+		}
+		d["user"] = a.Name
+		detail = d
+	}
+	return audit.Event{Actor: a.AuditName(), Role: string(a.Role), Action: action, Case: caseID, Object: object, Detail: detail}
 }

@@ -97,17 +97,7 @@ func (s *Service) audit(ctx context.Context, a Actor, action, caseID, object str
 	if s.Audit == nil {
 		return errors.New("cases: no audit trail configured")
 	}
-	if a.Via == auth.ViaToken {
-		d := make(map[string]string, len(detail)+1)
-		for k, v := range detail {
-			d[k] = v
-		}
-		d["user"] = a.Name
-		detail = d
-	}
-	_, err := s.Audit.Append(ctx, audit.Event{Actor: a.AuditName(), Role: string(a.Role), Action: action, Case: caseID,
-		Object: object, Detail: detail})
-	if err != nil {
+	if _, err := s.Audit.Append(ctx, a.Event(action, caseID, object, detail)); err != nil {
 		return fmt.Errorf("cases: audit: %w", err)
 	}
 	return nil

@@ -44,11 +44,7 @@ func (s *Service) Search(ctx context.Context, a auth.Actor, r Request) (Result, 
 		detail["filter"] = fmt.Sprintf("sources=%s branches=%s from=%s to=%s", strings.Join(f.Sources, ","),
 			strings.Join(f.Branches, ","), day(f.From), day(f.To))
 	}
-	if a.Via == auth.ViaToken {
-		detail["user"] = a.Name
-	}
-	if _, err := s.Audit.Append(ctx, audit.Event{Actor: a.AuditName(), Role: string(a.Role), Action: "search",
-		Detail: detail}); err != nil {
+	if _, err := s.Audit.Append(ctx, a.Event("search", "", "", detail)); err != nil {
 		return Result{}, fmt.Errorf("search: audit: %w", err)
 	}
 	return res, nil

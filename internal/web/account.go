@@ -62,6 +62,17 @@ func (u *ui) showAccount(w http.ResponseWriter, r *http.Request, status int, d a
 	u.render(w, status, "account", v)
 }
 
+// accountFail shows the account page again with the error's message, or
+// the error page when it is not one a person can act on.
+func (u *ui) accountFail(w http.ResponseWriter, r *http.Request, err error) {
+	status, key := errorKey(err)
+	if status == http.StatusInternalServerError {
+		u.fail(w, r, err)
+		return
+	}
+	u.showAccount(w, r, status, accountData{}, key)
+}
+
 // createToken makes an API token acting for the user, and shows its
 // secret once, in this response only (never in a URL).
 func (u *ui) createToken(w http.ResponseWriter, r *http.Request) {
@@ -72,12 +83,7 @@ func (u *ui) createToken(w http.ResponseWriter, r *http.Request) {
 	}
 	secret, t, err := u.d.Accounts.CreateToken(r.Context(), api.ActorOf(r), label, time.Duration(days)*24*time.Hour)
 	if err != nil {
-		status, key := errorKey(err)
-		if status == http.StatusInternalServerError {
-			u.fail(w, r, err)
-			return
-		}
-		u.showAccount(w, r, status, accountData{}, key)
+		u.accountFail(w, r, err)
 		return
 	}
 	u.showAccount(w, r, http.StatusOK, accountData{Secret: secret, SecretLabel: t.Label}, "")
@@ -125,12 +131,7 @@ func (u *ui) totpQR(w http.ResponseWriter, r *http.Request) {
 // confirmTOTP turns the second factor on with a code from the app.
 func (u *ui) confirmTOTP(w http.ResponseWriter, r *http.Request) {
 	if err := u.d.Accounts.ConfirmTOTP(r.Context(), api.ActorOf(r), strings.TrimSpace(r.PostFormValue("code"))); err != nil {
-		status, key := errorKey(err)
-		if status == http.StatusInternalServerError {
-			u.fail(w, r, err)
-			return
-		}
-		u.showAccount(w, r, status, accountData{}, key)
+		u.accountFail(w, r, err)
 		return
 	}
 	back(w, r, "/account", "msg", "totp_on")
