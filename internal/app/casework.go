@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	"github.com/nats-io/nats.go"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/cases"
 	"github.com/facetriage/facetriage/internal/imaging"
+	"github.com/facetriage/facetriage/internal/keys"
 	"github.com/facetriage/facetriage/internal/search"
 	"github.com/facetriage/facetriage/internal/vector"
 )
@@ -22,9 +24,25 @@ const SubjectIngested = "ft.events.ingested"
 // System is the actor of what the system does by itself.
 var System = cases.Actor{Name: "system", Role: "system"}
 
-// OpenAudit opens the audit trail.
+// OpenAudit opens the audit trail, with its signed head file in the data
+// directory; the file is brought up to date when the runtime closes.
 func (rt *Runtime) OpenAudit(ctx context.Context) (*audit.Log, error) {
-	return audit.Open(ctx, rt.JS, rt.Cfg.Replicas)
+	dir := rt.Cfg.DataDirOrDefault()
+	key, err := keys.Open(dir, rt.Cfg.SigningKey)
+	if err != nil {
+		return nil, err
+	}
+	lg, err := audit.Open(ctx, rt.JS, rt.Cfg.Replicas,
+		audit.WithWitness(filepath.Join(dir, audit.HeadFile), key), audit.WithLogger(rt.Log))
+	if err != nil {
+		return nil, err
+	}
+	rt.OnClose(func() {
+		if err := lg.Close(); err != nil {
+			rt.Log.Error("the audit head file was not updated", "err", err)
+		}
+	})
+	return lg, nil
 }
 
 // OpenAuth opens the accounts, sessions and tokens.
