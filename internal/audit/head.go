@@ -17,8 +17,13 @@ import (
 	"github.com/facetriage/facetriage/internal/keys"
 )
 
-// HeadFile is the signed head witness's file in the data directory.
-const HeadFile = "audit-head.json"
+// Files of the data directory.
+const (
+	// HeadFile is the signed head witness.
+	HeadFile = "audit-head.json"
+	// ArchiveDir receives what remains of a trail that Restart replaced.
+	ArchiveDir = "audit-archive"
+)
 
 // headDomain prefixes the bytes a head's signature covers, so that the
 // installation key's signature over a head can never pass for one over

@@ -47,9 +47,9 @@ func TestSignedHeadsRefuseEveryChange(t *testing.T) {
 		}
 	}
 	for name, bad := range map[string][]byte{
-		"empty":         nil,
-		"not json":      []byte("seq 42"),
-		"extra field":   bytes.Replace(b, []byte(`"key"`), []byte(`"x":1,"key"`), 1),
+		"empty":          nil,
+		"not json":       []byte("seq 42"),
+		"extra field":    bytes.Replace(b, []byte(`"key"`), []byte(`"x":1,"key"`), 1),
 		"another stream": SignHead(Head{Stream: "FT_OTHER", Seq: 1}, key),
 	} {
 		if _, err := OpenHead(bad, publicOf(key)); !errors.Is(err, ErrBadHead) {

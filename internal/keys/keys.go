@@ -139,6 +139,16 @@ func Format(pub ed25519.PublicKey) string {
 	return publicPrefix + base64.StdEncoding.EncodeToString(pub)
 }
 
+// FormatPEM writes a public key as a PKIX "PUBLIC KEY" PEM block, as
+// openssl reads it.
+func FormatPEM(pub ed25519.PublicKey) string {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		panic("keys: an Ed25519 public key cannot fail to encode: " + err.Error())
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+}
+
 // Parse reads a public key written by Format, or a PKIX "PUBLIC KEY" PEM
 // block (as `openssl pkey -pubout` writes).
 func Parse(s string) (ed25519.PublicKey, error) {

@@ -96,8 +96,7 @@ func TestFormatParseFingerprint(t *testing.T) {
 	if err != nil || !got.Equal(pub) {
 		t.Fatalf("Parse(Format) = %v, %v", got, err)
 	}
-	der, _ := x509.MarshalPKIXPublicKey(pub)
-	got, err = Parse(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})))
+	got, err = Parse(FormatPEM(pub))
 	if err != nil || !got.Equal(pub) {
 		t.Fatalf("Parse(PEM) = %v, %v", got, err)
 	}
