@@ -48,7 +48,8 @@ type Witness struct {
 // Verify reads every record and checks the chain, the stream's settings,
 // the head anchor and each witness: the log must reach the record a
 // witness names, the record there must still have its hash, and the stream
-// must be the one the witness saw created. Tampering is reported in the
+// must be the one the witness saw created. A witness of exactly the head
+// that the trail's first record replaced (Report.Start) is accounted for. Tampering is reported in the
 // Report's Problems; the error is only for failing to read. Like Inspect,
 // it creates nothing.
 func (l *Log) Verify(ctx context.Context, ws ...Witness) (Report, error) {
@@ -105,9 +106,6 @@ func verifyTrail(ctx context.Context, js jetstream.JetStream, idle time.Duration
 	rep.Created = info.Created
 	for _, w := range ws {
 		v.hashes[w.Head.Seq] = ""
-		if why, bad := recreated(w, info.Created); bad {
-			v.problem(0, why)
-		}
 	}
 	for _, why := range unsafeSettings(info.Config) {
 		v.problem(0, "stream settings: "+why)
@@ -116,6 +114,18 @@ func verifyTrail(ctx context.Context, js jetstream.JetStream, idle time.Duration
 		return rep, err
 	}
 	v.flush()
+	// A witness of the trail that this one replaced, at the head its first
+	// record names, is accounted for by that record.
+	var current []Witness
+	for _, w := range ws {
+		if rep.Start != nil && w.Head.Hash == rep.Start.Prev && fmt.Sprint(w.Head.Seq) == rep.Start.Detail["replaces_seq"] {
+			continue
+		}
+		if why, bad := recreated(w, info.Created); bad {
+			v.problem(0, why)
+		}
+		current = append(current, w)
+	}
 
 	last := info.State.LastSeq
 	switch {
@@ -128,7 +138,7 @@ func verifyTrail(ctx context.Context, js jetstream.JetStream, idle time.Duration
 	default:
 		v.mark(anchor, last, "the head anchor")
 	}
-	for _, w := range ws {
+	for _, w := range current {
 		v.mark(w.Head.Mark(), last, w.Name)
 	}
 	slices.SortStableFunc(rep.Problems, func(a, b Problem) int { return compare(a.Seq, b.Seq) })

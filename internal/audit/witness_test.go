@@ -332,6 +332,17 @@ func TestRestartStartsANewTrailNamingTheOldHead(t *testing.T) {
 	if rep.Start == nil || rep.Start.Detail["reason"] != r.Reason {
 		t.Fatalf("the report does not show the restart: %+v", rep.Start)
 	}
+	// A head of the old trail kept elsewhere: the one the restart replaced
+	// is accounted for; an older one is not.
+	old := Head{Stream: StreamName, Seq: 12, Hash: events[11].Hash, Created: time.Unix(1, 0)}
+	rep, err = Inspect(ctx, w.srv.JS, Witness{Name: "the head kept elsewhere", Head: old})
+	if err != nil || !rep.OK() {
+		t.Fatalf("the replaced head kept elsewhere: %v %v", err, rep.Problems)
+	}
+	old.Seq, old.Hash = 11, events[10].Hash
+	rep, _ = Inspect(ctx, w.srv.JS, Witness{Name: "the head kept elsewhere", Head: old})
+	wantProblem(t, rep, "recreated", "truncated")
+
 	lg := w.open(t)
 	if e, err := lg.Append(ctx, Event{Actor: "alice", Action: "login"}); err != nil || e.Seq != 2 || e.Prev != first.Hash {
 		t.Fatalf("append after the restart: %+v, %v", e, err)
