@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -24,6 +25,58 @@ const (
 	bucketGoneReason = "gone: the head anchor bucket " + BucketHead + " does not exist: it was deleted"
 	removedFromStart = "missing: before the first record the stream holds (removed from the start)"
 )
+
+// Check is Verify without reading every record, for a status taken often
+// or in a hurry (an export): that the stream and the anchor bucket exist,
+// the stream's settings, that no record was removed from its start, and
+// that it still holds, with its hash, the record that the anchor, the head
+// file and each of ws name, in the stream they saw created. It costs a few
+// round trips whatever the trail's length (Verify reads about 20,000
+// records a second); it does not see a record altered in the middle.
+func (l *Log) Check(ctx context.Context, ws ...Witness) (Report, error) {
+	rep := Report{Quick: true}
+	ws, fileProblem := l.withHeadFile(ws)
+	if fileProblem != "" {
+		rep.Problems = append(rep.Problems, Problem{Reason: fileProblem})
+	}
+	kv, err := l.js.KeyValue(ctx, BucketHead)
+	switch {
+	case errors.Is(err, jetstream.ErrBucketNotFound):
+		rep.Problems = append(rep.Problems, Problem{Reason: bucketGoneReason})
+	case err != nil:
+		return rep, fmt.Errorf("audit: bucket %s: %w", BucketHead, err)
+	default:
+		anchor, _, err := readAnchor(ctx, kv)
+		if err != nil {
+			rep.Problems = append(rep.Problems, Problem{Reason: "the head anchor: " + err.Error()})
+		}
+		rep.Anchor = anchor
+		if anchor.Seq > 0 {
+			ws = append(ws, Witness{Name: "the head anchor", Head: Head{Seq: anchor.Seq, Hash: anchor.Hash}})
+		}
+	}
+	info, err := l.stream.Info(ctx)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		rep.Problems = append(rep.Problems, Problem{Reason: streamGone(ws)})
+		return rep, nil
+	}
+	if err != nil {
+		return rep, fmt.Errorf("audit: stream %s: %w", StreamName, err)
+	}
+	rep.Created = info.Created
+	for _, why := range unsafeSettings(info.Config) {
+		rep.Problems = append(rep.Problems, Problem{Reason: "stream settings: " + why})
+	}
+	ps, err := l.standing(ctx, *info, ws)
+	if err != nil {
+		return rep, err
+	}
+	rep.Problems = append(rep.Problems, ps...)
+	if rep.Head, err = l.last(ctx); err != nil {
+		rep.Problems = append(rep.Problems, Problem{Seq: info.State.LastSeq, Reason: err.Error()})
+	}
+	return rep, nil
+}
 
 // standing checks what Open can check without reading every record: that
 // no record was removed from the start, and that the stream is the one

@@ -32,7 +32,10 @@ type Report struct {
 	Created time.Time
 	// Start is the trail's first record when it started by replacing an
 	// earlier trail (see Restart); nil otherwise.
-	Start    *Event
+	Start *Event
+	// Quick is set by Check: the records were not read one by one, and
+	// Records is 0.
+	Quick    bool
 	Problems []Problem
 }
 
@@ -52,8 +55,31 @@ type Witness struct {
 // that the trail's first record replaced (Report.Start) is accounted for. Tampering is reported in the
 // Report's Problems; the error is only for failing to read. Like Inspect,
 // it creates nothing.
+//
+// A Log opened WithWitness also checks against its head file, and reports
+// a head file that is missing or does not verify.
 func (l *Log) Verify(ctx context.Context, ws ...Witness) (Report, error) {
-	return verifyTrail(ctx, l.js, l.idle, ws)
+	ws, fileProblem := l.withHeadFile(ws)
+	rep, err := verifyTrail(ctx, l.js, l.idle, ws)
+	if fileProblem != "" {
+		rep.Problems = append([]Problem{{Reason: fileProblem}}, rep.Problems...)
+	}
+	return rep, err
+}
+
+// withHeadFile adds the Log's head file to ws, or says why it cannot.
+func (l *Log) withHeadFile(ws []Witness) ([]Witness, string) {
+	if l.wit == nil {
+		return ws, ""
+	}
+	h, err := ReadHead(l.wit.path, publicOf(l.wit.key))
+	switch {
+	case headMissing(err):
+		return ws, "the head file " + l.wit.path + " is missing: it was deleted"
+	case err != nil:
+		return ws, "the head file: " + err.Error()
+	}
+	return append(ws, Witness{Name: "the head file", Head: h}), ""
 }
 
 // Inspect is Verify for the trail in js, without opening it for appending:

@@ -109,6 +109,13 @@ func TestTheHeadFileFollowsAppends(t *testing.T) {
 		t.Fatalf("after Close the head file names %d, want 7", h.Seq)
 	}
 	wantClean(t, w.inspect(t), 7)
+	wantClean(t, verify(t, w.lg), 7) // with its own head file
+	if quick, err := w.lg.Check(testCtx(t)); err != nil || !quick.OK() || quick.Head != (Mark{Seq: 7, Hash: more[1].Hash}) || !quick.Quick {
+		t.Fatalf("Check of a clean trail: %+v, %v", quick, err)
+	}
+	os.Rename(w.path, w.path+".moved")
+	wantProblem(t, verify(t, w.lg), "head file "+w.path+" is missing")
+	os.Rename(w.path+".moved", w.path)
 
 	// A restart of the server keeps the stream's creation time, which the
 	// head file names.
@@ -150,7 +157,12 @@ func TestADeletedTrailIsReportedAndNotRecreated(t *testing.T) {
 			rep := w.inspect(t)
 			wantProblem(t, rep, c.words...)
 			t.Logf("problems: %v", rep.Problems)
-			_, err := Open(ctx, w.srv.JS, 1, WithWitness(w.path, w.key))
+			quick, err := w.lg.Check(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantProblem(t, quick, c.words...)
+			_, err = Open(ctx, w.srv.JS, 1, WithWitness(w.path, w.key))
 			if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "audit restart") {
 				t.Fatalf("Open = %v, want ErrDamaged with what to do", err)
 			}
@@ -259,6 +271,11 @@ func TestReconfiguringTheStreamIsReported(t *testing.T) {
 			rep := w.inspect(t)
 			wantProblem(t, rep, c.words...)
 			t.Logf("problems: %v", rep.Problems)
+			quick, err := w.lg.Check(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantProblem(t, quick, c.words[0])
 			if _, err := Open(ctx, w.srv.JS, 1, WithWitness(w.path, w.key)); !errors.Is(err, ErrUnsafeStream) {
 				t.Fatalf("Open = %v, want ErrUnsafeStream", err)
 			}
