@@ -15,13 +15,13 @@ type AuditStatus struct {
 	Checked time.Time `json:"checked"`
 	// How is "full" (every record re-read: audit.Log Verify) or "quick"
 	// (the stream, its settings, the anchor and the head file: Check).
-	How       string    `json:"how"`
-	Intact    bool      `json:"intact"`
-	Records   int       `json:"records"`
-	HeadSeq   uint64    `json:"head_seq"`
-	HeadHash  string    `json:"head_hash"`
-	Problems  []string  `json:"problems,omitempty"`
-	Statement string    `json:"statement"`
+	How       string   `json:"how"`
+	Intact    bool     `json:"intact"`
+	Records   int      `json:"records"`
+	HeadSeq   uint64   `json:"head_seq"`
+	HeadHash  string   `json:"head_hash"`
+	Problems  []string `json:"problems,omitempty"`
+	Statement string   `json:"statement"`
 }
 
 // AuditStatusOf is the status from a check of the trail (audit.Log Verify
