@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	"github.com/nats-io/nats.go"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/facetriage/facetriage/internal/cases"
 	"github.com/facetriage/facetriage/internal/casework"
 	"github.com/facetriage/facetriage/internal/imaging"
+	"github.com/facetriage/facetriage/internal/keys"
 	"github.com/facetriage/facetriage/internal/search"
 	"github.com/facetriage/facetriage/internal/vector"
 )
@@ -21,9 +23,25 @@ import (
 // matches every open case again (the standing search).
 const SubjectIngested = "ft.events.ingested"
 
-// OpenAudit opens the audit trail.
+// OpenAudit opens the audit trail, with its signed head file in the data
+// directory; the file is brought up to date when the runtime closes.
 func (rt *Runtime) OpenAudit(ctx context.Context) (*audit.Log, error) {
-	return audit.Open(ctx, rt.JS, rt.Cfg.Replicas)
+	dir := rt.Cfg.DataDirOrDefault()
+	key, err := keys.Open(dir, rt.Cfg.SigningKey)
+	if err != nil {
+		return nil, err
+	}
+	lg, err := audit.Open(ctx, rt.JS, rt.Cfg.Replicas,
+		audit.WithWitness(filepath.Join(dir, audit.HeadFile), key), audit.WithLogger(rt.Log))
+	if err != nil {
+		return nil, err
+	}
+	rt.OnClose(func() {
+		if err := lg.Close(); err != nil {
+			rt.Log.Error("the audit head file was not updated", "err", err)
+		}
+	})
+	return lg, nil
 }
 
 // Accounts opens the accounts service, for the command line.
@@ -41,8 +59,17 @@ func (rt *Runtime) Accounts(ctx context.Context) (*accounts.Service, error) {
 
 // Casework assembles the services behind the HTTP API and the web UI.
 func (rt *Runtime) Casework(ctx context.Context, store vector.Store, eng search.Engine) (*api.Deps, error) {
+	lg, err := rt.OpenAudit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key, err := keys.Open(rt.Cfg.DataDirOrDefault(), rt.Cfg.SigningKey)
+	if err != nil {
+		return nil, err
+	}
 	return casework.Open(ctx, casework.Parts{JS: rt.JS, Replicas: rt.Cfg.Replicas, Engine: eng, Store: store,
-		Catalog: rt.Catalog, Blur: imaging.Obscure, Auth: rt.Cfg.AuthOptions(), Registry: rt.Registry, Log: rt.Log})
+		Catalog: rt.Catalog, Blur: imaging.Obscure, Auth: rt.Cfg.AuthOptions(), Audit: lg, SigningKey: key,
+		Registry: rt.Registry, Log: rt.Log})
 }
 
 // WatchIngests matches every open case again whenever an ingest run ends,

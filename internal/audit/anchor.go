@@ -9,10 +9,10 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// readAnchor is the head anchor and its revision; zero and 0 when there is
-// none.
-func (l *Log) readAnchor(ctx context.Context) (Mark, uint64, error) {
-	e, err := l.head.Get(ctx, headKey)
+// readAnchor is the head anchor in kv and its revision; zero and 0 when
+// there is none.
+func readAnchor(ctx context.Context, kv jetstream.KeyValue) (Mark, uint64, error) {
+	e, err := kv.Get(ctx, headKey)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
 		return Mark{}, 0, nil
 	}
@@ -29,8 +29,9 @@ func (l *Log) readAnchor(ctx context.Context) (Mark, uint64, error) {
 // advanceAnchor moves the anchor to m, the record just appended, whose Prev
 // is prev. The anchor only moves forward, and only along its own chain: an
 // anchor that the chain no longer passes through (the log was cut and grew
-// again) stays where it is, for Verify to report. It is best effort: on an
-// error the anchor lags until the next append. Lock held.
+// again), or that was deleted after this Log saw it, stays as it is, for
+// Verify to report. It is best effort: on an error the anchor lags until
+// the next append. Lock held.
 func (l *Log) advanceAnchor(ctx context.Context, m Mark, prev string) {
 	if l.anchorStuck {
 		return
@@ -39,7 +40,11 @@ func (l *Log) advanceAnchor(ctx context.Context, m Mark, prev string) {
 		cur, rev := l.anchor, l.anchorRev
 		if rev == 0 {
 			var err error
-			if cur, rev, err = l.readAnchor(ctx); err != nil {
+			if cur, rev, err = readAnchor(ctx, l.head); err != nil {
+				return
+			}
+			if rev == 0 && l.anchor.Seq > 0 { // deleted under us
+				l.anchorStuck = true
 				return
 			}
 		}
@@ -81,13 +86,22 @@ func (l *Log) passesThrough(ctx context.Context, a, m Mark, prev string) (bool, 
 	if a.Seq+1 == m.Seq {
 		return a.Hash == prev, nil
 	}
-	msg, err := l.stream.GetMsg(ctx, a.Seq)
+	return l.holds(ctx, a)
+}
+
+// holds reports whether the stream still has the record m names, with its
+// hash.
+func (l *Log) holds(ctx context.Context, m Mark) (bool, error) {
+	if m.Seq == 0 {
+		return true, nil
+	}
+	msg, err := l.stream.GetMsg(ctx, m.Seq)
 	if errors.Is(err, jetstream.ErrMsgNotFound) {
 		return false, nil
 	}
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("audit: read record %d: %w", m.Seq, err)
 	}
-	r, _, err := decode(msg.Data, a.Seq)
-	return err == nil && r.Hash == a.Hash, nil
+	r, _, err := decode(msg.Data, m.Seq)
+	return err == nil && r.Hash == m.Hash, nil
 }

@@ -22,7 +22,8 @@ const maxAttempts = 64
 // bad bytes. A nil error means the record is in the stream.
 //
 // The head anchor is then moved to the new record; if that fails, the
-// record stays in the chain and a later Append moves the anchor on.
+// record stays in the chain and a later Append moves the anchor on. The
+// head file (WithWitness) follows a few seconds later (witnessDelay).
 func (l *Log) Append(ctx context.Context, e Event) (Event, error) {
 	if strings.TrimSpace(e.Actor) == "" || strings.TrimSpace(e.Action) == "" {
 		return Event{}, fmt.Errorf("%w: an event needs an actor and an action", ErrInvalid)
@@ -76,6 +77,9 @@ func (l *Log) Append(ctx context.Context, e Event) (Event, error) {
 func (l *Log) appended(ctx context.Context, r record, seq uint64) Event {
 	l.tail, l.tailKnown = Mark{Seq: seq, Hash: r.Hash}, true
 	l.advanceAnchor(ctx, l.tail, r.Prev)
+	if l.wit != nil {
+		l.wit.note(l.tail)
+	}
 	_, ev, _ := decode(mustJSON(r), seq) // the event exactly as Read returns it
 	return ev
 }

@@ -20,6 +20,17 @@ var (
 	// some could not be read or decoded. Run Verify.
 	ErrIncomplete = errors.New("audit: some records could not be read")
 
+	// ErrDamaged: Open found the trail cut short, rewritten or gone (the
+	// stream, its anchor bucket, or records a witness names), and will not
+	// start a new chain over it. Run Verify; Restart starts a new trail
+	// that records the old head.
+	ErrDamaged = errors.New("audit: the audit trail is damaged")
+	// ErrBadHead: a head witness is not a head signed by this
+	// installation's key.
+	ErrBadHead = errors.New("audit: the head witness does not verify")
+	// ErrIntact: Restart was asked to replace a trail that verifies.
+	ErrIntact = errors.New("audit: the audit trail is intact; there is nothing to restart")
+
 	// errBadAnchor: the head anchor's value does not decode (Verify
 	// reports it as a problem).
 	errBadAnchor = errors.New("audit: the head anchor does not decode")

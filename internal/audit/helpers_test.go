@@ -36,6 +36,29 @@ func startLog(t *testing.T, dir string) (*bustest.Server, *Log) {
 	return srv, lg
 }
 
+// reattach restarts a server on dir and binds a Log to the trail as a
+// process that opened it before the damage is bound: without Open's checks
+// (Open would refuse a trail cut short or rewritten at its anchor).
+func reattach(t *testing.T, dir string) (*bustest.Server, *Log) {
+	t.Helper()
+	ctx := testCtx(t)
+	srv := bustest.StartIn(t, dir, bus.Topology{})
+	st, err := srv.JS.Stream(ctx, StreamName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kv, err := srv.JS.KeyValue(ctx, BucketHead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lg := newLog(srv.JS, options{})
+	lg.stream, lg.head, lg.idle = st, kv, 500*time.Millisecond
+	if lg.anchor, lg.anchorRev, err = readAnchor(ctx, kv); err != nil {
+		t.Fatal(err)
+	}
+	return srv, lg
+}
+
 // appendN appends n events; the i-th (from 1) has Object marker(i) and
 // every third is in case C1.
 func appendN(t *testing.T, lg *Log, n int) []Event {
@@ -55,11 +78,16 @@ func appendN(t *testing.T, lg *Log, n int) []Event {
 	return out
 }
 
+// kept is a mark kept elsewhere, as a witness.
+func kept(m Mark) Witness {
+	return Witness{Name: "the mark kept elsewhere", Head: Head{Seq: m.Seq, Hash: m.Hash}}
+}
+
 func marker(i int) string { return fmt.Sprintf("MARKER-%04d", i) }
 
-func verify(t *testing.T, lg *Log, marks ...Mark) Report {
+func verify(t *testing.T, lg *Log, ws ...Witness) Report {
 	t.Helper()
-	rep, err := lg.Verify(testCtx(t), marks...)
+	rep, err := lg.Verify(testCtx(t), ws...)
 	if err != nil {
 		t.Fatal(err)
 	}

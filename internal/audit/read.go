@@ -13,12 +13,13 @@ import (
 // It does not check the chain (Verify does); records it cannot read or
 // decode are skipped and reported at the end with ErrIncomplete.
 func (l *Log) Read(ctx context.Context, from uint64, fn func(Event) error) error {
-	info, err := l.state(ctx)
+	rd := l.reader()
+	info, err := rd.state(ctx)
 	if err != nil {
 		return err
 	}
 	var bad skipped
-	err = l.scan(ctx, info, from, func(s slot) error {
+	err = rd.scan(ctx, info, from, func(s slot) error {
 		if s.data == nil {
 			bad.add(s.seq, s.missing)
 			return nil
@@ -54,7 +55,7 @@ func (l *Log) ForCase(ctx context.Context, caseID string) ([]Event, error) {
 	}
 	var events []Event
 	var bad skipped
-	err = l.consume(ctx, subject, 1, info.State.LastSeq, func(seq uint64, _ string, data []byte) error {
+	err = l.reader().consume(ctx, subject, 1, info.State.LastSeq, func(seq uint64, _ string, data []byte) error {
 		_, ev, err := decode(data, seq)
 		switch {
 		case err != nil:

@@ -18,9 +18,19 @@ type slot struct {
 	missing string // why there is no record ("" when data is set)
 }
 
+// reader reads a stream's records, whether or not they form a chain.
+type reader struct {
+	st jetstream.Stream
+	// idle is how long a read waits for a record the stream says is there
+	// before it concludes the server cannot deliver it.
+	idle time.Duration
+}
+
+func (l *Log) reader() reader { return reader{st: l.stream, idle: l.idle} }
+
 // state is the stream's state with its deleted sequences.
-func (l *Log) state(ctx context.Context) (jetstream.StreamInfo, error) {
-	info, err := l.stream.Info(ctx, jetstream.WithDeletedDetails(true))
+func (l reader) state(ctx context.Context) (jetstream.StreamInfo, error) {
+	info, err := l.st.Info(ctx, jetstream.WithDeletedDetails(true))
 	if err != nil {
 		return jetstream.StreamInfo{}, fmt.Errorf("audit: stream %s: %w", StreamName, err)
 	}
@@ -31,7 +41,7 @@ func (l *Log) state(ctx context.Context) (jetstream.StreamInfo, error) {
 // info, in order, whether it holds a readable record or not. Records come
 // from an ordered consumer; a sequence it skips is looked up on its own, to
 // tell a deleted record from one the server cannot read.
-func (l *Log) scan(ctx context.Context, info jetstream.StreamInfo, from uint64, fn func(slot) error) error {
+func (l reader) scan(ctx context.Context, info jetstream.StreamInfo, from uint64, fn func(slot) error) error {
 	st := info.State
 	from = max(from, 1)
 	if from > st.LastSeq {
@@ -71,14 +81,14 @@ func (l *Log) scan(ctx context.Context, info jetstream.StreamInfo, from uint64, 
 }
 
 // lookup reads one sequence the consumer did not deliver.
-func (l *Log) lookup(ctx context.Context, seq, first uint64, deleted map[uint64]bool) (slot, error) {
+func (l reader) lookup(ctx context.Context, seq, first uint64, deleted map[uint64]bool) (slot, error) {
 	switch {
 	case seq < first:
-		return slot{seq: seq, missing: "missing: before the first record the stream holds (removed from the start)"}, nil
+		return slot{seq: seq, missing: removedFromStart}, nil
 	case deleted[seq]:
 		return slot{seq: seq, missing: "missing: the server lists it as deleted (removed in storage: the API refuses deletes)"}, nil
 	}
-	msg, err := l.stream.GetMsg(ctx, seq)
+	msg, err := l.st.GetMsg(ctx, seq)
 	if errors.Is(err, jetstream.ErrMsgNotFound) {
 		return slot{seq: seq, missing: "unreadable: the server counts the record but cannot read it (it fails its checksum: altered or corrupted in storage)"}, nil
 	}
@@ -91,11 +101,11 @@ func (l *Log) lookup(ctx context.Context, seq, first uint64, deleted map[uint64]
 // consume calls fn with the records on subject from start, in order, until
 // it has passed last, has nothing pending, or receives nothing for l.idle
 // (the server skips records it cannot read but still counts them).
-func (l *Log) consume(ctx context.Context, subject string, start, last uint64, fn func(seq uint64, subject string, data []byte) error) error {
+func (l reader) consume(ctx context.Context, subject string, start, last uint64, fn func(seq uint64, subject string, data []byte) error) error {
 	if start > last {
 		return nil
 	}
-	cons, err := l.stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{
+	cons, err := l.st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{
 		FilterSubjects:    []string{subject},
 		DeliverPolicy:     jetstream.DeliverByStartSequencePolicy,
 		OptStartSeq:       start,

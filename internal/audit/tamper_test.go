@@ -41,7 +41,7 @@ func alterOnDisk(t *testing.T, dir string, target int, fixChecksum bool) *Log {
 	if !found {
 		t.Fatalf("no block file holds %s", marker(target))
 	}
-	_, lg := startLog(t, dir)
+	_, lg := reattach(t, dir)
 	return lg
 }
 
@@ -164,7 +164,10 @@ func TestVerifyDetectsATruncatedTail(t *testing.T) {
 					}
 				}
 			}
-			_, lg = startLog(t, srv.Dir)
+			srv, lg = reattach(t, srv.Dir)
+			if _, err := Open(testCtx(t), srv.JS, 1); !errors.Is(err, ErrDamaged) {
+				t.Fatalf("Open over a cut trail = %v, want ErrDamaged", err)
+			}
 
 			rep := verify(t, lg)
 			word := "truncated"
@@ -194,7 +197,7 @@ func TestVerifyDetectsATruncatedTail(t *testing.T) {
 				t.Fatalf("want the anchor to stay on the old record 20 and report it, got anchor %+v and %v", rep.Anchor, rep.Problems)
 			}
 			// A head kept elsewhere catches the same.
-			rep = verify(t, lg, Mark{Seq: 18, Hash: events[17].Hash})
+			rep = verify(t, lg, kept(Mark{Seq: 18, Hash: events[17].Hash}))
 			if _, ok := problemAt(rep, 18, "mark kept elsewhere"); !ok {
 				t.Fatalf("the external mark is not reported: %v", rep.Problems)
 			}

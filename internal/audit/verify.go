@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // Problem is one thing Verify found wrong.
 type Problem struct {
 	// Seq is the record's sequence (the first of a run of missing ones);
-	// 0 for the stream's settings or the anchor as a whole.
+	// 0 for the stream, its settings or the anchor as a whole.
 	Seq    uint64
 	Reason string
 }
@@ -19,50 +22,141 @@ type Problem struct {
 type Report struct {
 	// Records is how many records were read and decoded.
 	Records int
-	// Head is the last record read. Keep it somewhere else and pass it to
-	// a later Verify: a rewritten chain cannot match it.
+	// Head is the last record read. Keep it somewhere else (`facetriage
+	// audit head` signs it) and pass it to a later Verify: a rewritten
+	// chain cannot match it.
 	Head Mark
 	// Anchor is the head anchor as stored (zero when there is none).
-	Anchor   Mark
+	Anchor Mark
+	// Created is when the stream was created (zero when it is gone).
+	Created time.Time
+	// Start is the trail's first record when it started by replacing an
+	// earlier trail (see Restart); nil otherwise.
+	Start *Event
+	// Quick is set by Check: the records were not read one by one, and
+	// Records is 0.
+	Quick    bool
 	Problems []Problem
 }
 
 // OK reports a trail with no problems.
 func (r Report) OK() bool { return len(r.Problems) == 0 }
 
-// Verify reads every record and checks the chain, the stream's settings
-// and the head anchor. Each mark (a head kept elsewhere by an earlier
-// Verify) is checked like the anchor: the log must reach it, and the
-// record there must still have its hash. Tampering is reported in the
-// Report's Problems; the error is only for failing to read.
-func (l *Log) Verify(ctx context.Context, marks ...Mark) (Report, error) {
+// Witness is a head kept outside the stream, and what a report calls it.
+type Witness struct {
+	Name string // e.g. "the head file", "the head kept elsewhere"
+	Head Head
+}
+
+// Verify reads every record and checks the chain, the stream's settings,
+// the head anchor and each witness: the log must reach the record a
+// witness names, the record there must still have its hash, and the stream
+// must be the one the witness saw created. A witness of exactly the head
+// that the trail's first record replaced (Report.Start) is accounted for. Tampering is reported in the
+// Report's Problems; the error is only for failing to read. Like Inspect,
+// it creates nothing.
+//
+// A Log opened WithWitness also checks against its head file, and reports
+// a head file that is missing or does not verify.
+func (l *Log) Verify(ctx context.Context, ws ...Witness) (Report, error) {
+	ws, fileProblem := l.withHeadFile(ws)
+	rep, err := verifyTrail(ctx, l.js, l.idle, ws)
+	if fileProblem != "" {
+		rep.Problems = append([]Problem{{Reason: fileProblem}}, rep.Problems...)
+	}
+	return rep, err
+}
+
+// withHeadFile adds the Log's head file to ws, or says why it cannot.
+func (l *Log) withHeadFile(ws []Witness) ([]Witness, string) {
+	if l.wit == nil {
+		return ws, ""
+	}
+	h, err := ReadHead(l.wit.path, publicOf(l.wit.key))
+	switch {
+	case headMissing(err):
+		return ws, "the head file " + l.wit.path + " is missing: it was deleted"
+	case err != nil:
+		return ws, "the head file: " + err.Error()
+	}
+	return append(ws, Witness{Name: "the head file", Head: h}), ""
+}
+
+// Inspect is Verify for the trail in js, without opening it for appending:
+// it creates nothing, and reports a stream or anchor bucket that does not
+// exist as a problem.
+func Inspect(ctx context.Context, js jetstream.JetStream, ws ...Witness) (Report, error) {
+	return verifyTrail(ctx, js, 2*time.Second, ws)
+}
+
+func verifyTrail(ctx context.Context, js jetstream.JetStream, idle time.Duration, ws []Witness) (Report, error) {
 	var rep Report
 	// The anchor first: a record appended after the stream's state is
 	// read cannot then make the anchor look ahead of the log.
-	anchor, _, err := l.readAnchor(ctx)
-	badAnchor := errors.Is(err, errBadAnchor)
-	if err != nil && !badAnchor {
-		return rep, err
+	kv, err := js.KeyValue(ctx, BucketHead)
+	bucketGone := errors.Is(err, jetstream.ErrBucketNotFound)
+	if err != nil && !bucketGone {
+		return rep, fmt.Errorf("audit: bucket %s: %w", BucketHead, err)
+	}
+	var anchor Mark
+	badAnchor := false
+	if kv != nil {
+		anchor, _, err = readAnchor(ctx, kv)
+		badAnchor = errors.Is(err, errBadAnchor)
+		if err != nil && !badAnchor {
+			return rep, err
+		}
 	}
 	rep.Anchor = anchor
-	info, err := l.state(ctx)
+	v := verifier{rep: &rep, hashes: map[uint64]string{anchor.Seq: ""}}
+	st, err := js.Stream(ctx, StreamName)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		all := ws
+		if anchor.Seq > 0 {
+			all = append(all, Witness{Name: "the head anchor", Head: Head{Seq: anchor.Seq, Hash: anchor.Hash}})
+		}
+		v.problem(0, streamGone(all))
+		if bucketGone {
+			v.problem(0, bucketGoneReason)
+		}
+		return rep, nil
+	}
+	if err != nil {
+		return rep, fmt.Errorf("audit: stream %s: %w", StreamName, err)
+	}
+	rd := reader{st: st, idle: idle}
+	info, err := rd.state(ctx)
 	if err != nil {
 		return rep, err
 	}
-	v := verifier{rep: &rep, hashes: map[uint64]string{anchor.Seq: ""}}
-	for _, m := range marks {
-		v.hashes[m.Seq] = ""
+	rep.Created = info.Created
+	for _, w := range ws {
+		v.hashes[w.Head.Seq] = ""
 	}
 	for _, why := range unsafeSettings(info.Config) {
 		v.problem(0, "stream settings: "+why)
 	}
-	if err := l.scan(ctx, info, 1, v.add); err != nil {
+	if err := rd.scan(ctx, info, 1, v.add); err != nil {
 		return rep, err
 	}
 	v.flush()
+	// A witness of the trail that this one replaced, at the head its first
+	// record names, is accounted for by that record.
+	var current []Witness
+	for _, w := range ws {
+		if rep.Start != nil && w.Head.Hash == rep.Start.Prev && fmt.Sprint(w.Head.Seq) == rep.Start.Detail["replaces_seq"] {
+			continue
+		}
+		if why, bad := recreated(w, info.Created); bad {
+			v.problem(0, why)
+		}
+		current = append(current, w)
+	}
 
 	last := info.State.LastSeq
 	switch {
+	case bucketGone:
+		v.problem(0, bucketGoneReason)
 	case badAnchor:
 		v.problem(0, "the head anchor is unreadable: truncation of the log's end cannot be ruled out")
 	case anchor.Seq == 0 && last > 0:
@@ -70,8 +164,8 @@ func (l *Log) Verify(ctx context.Context, marks ...Mark) (Report, error) {
 	default:
 		v.mark(anchor, last, "the head anchor")
 	}
-	for _, m := range marks {
-		v.mark(m, last, "the mark kept elsewhere")
+	for _, w := range current {
+		v.mark(w.Head.Mark(), last, w.Name)
 	}
 	slices.SortStableFunc(rep.Problems, func(a, b Problem) int { return compare(a.Seq, b.Seq) })
 	return rep, nil
@@ -109,7 +203,7 @@ func (v *verifier) add(s slot) error {
 		return nil
 	}
 	v.flush()
-	r, _, err := decode(s.data, s.seq)
+	r, ev, err := decode(s.data, s.seq)
 	if err != nil {
 		v.problem(s.seq, "undecodable: "+err.Error())
 		v.prevOK = false
@@ -119,6 +213,8 @@ func (v *verifier) add(s slot) error {
 		v.problem(s.seq, fmt.Sprintf("altered: its contents hash to %s, not to the %s it records", short(h), short(r.Hash)))
 	}
 	switch {
+	case s.seq == 1 && startsTrail(r):
+		v.rep.Start = &ev
 	case s.seq == 1 && r.Prev != "":
 		v.problem(s.seq, fmt.Sprintf("broken chain: the first record names a predecessor %s", short(r.Prev)))
 	case s.seq > 1 && v.prevOK && r.Prev != v.prev.Hash:
@@ -165,7 +261,7 @@ func (v *verifier) mark(m Mark, last uint64, what string) {
 	switch {
 	case m.Seq == 0:
 	case m.Seq > last:
-		v.problem(last+1, fmt.Sprintf("truncated: the log ends at record %d, but %s is record %d (%s)", last, what, m.Seq, short(m.Hash)))
+		v.problem(last+1, truncated(last, what, m))
 	case v.hashes[m.Seq] == "":
 		// missing or unreadable, reported already
 	case v.hashes[m.Seq] != m.Hash:

@@ -11,12 +11,15 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/facetriage/facetriage/internal/audit"
 	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/cases"
 	"github.com/facetriage/facetriage/internal/engine/facetest"
+	"github.com/facetriage/facetriage/internal/evidence"
+	"github.com/facetriage/facetriage/internal/keys"
 	"github.com/facetriage/facetriage/internal/ingest"
 	"github.com/facetriage/facetriage/internal/match"
 	"github.com/facetriage/facetriage/internal/pipelinetest"
@@ -245,6 +248,11 @@ func TestEvidenceExport(t *testing.T) {
 	if err := f.svc.Export(ctx, reviewer, c.ID, to); err != nil {
 		t.Fatal(err)
 	}
+	// Signed with the installation's key, every member's hash checked.
+	rep, err := evidence.Verify(bytes.NewReader(buf.Bytes()), int64(buf.Len()), keys.Public(f.svc.SigningKey))
+	if err != nil || !rep.OK() {
+		t.Fatalf("export verify: %v %v", err, rep.Problems)
+	}
 	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 	if err != nil {
 		t.Fatal(err)
@@ -277,6 +285,13 @@ func TestEvidenceExport(t *testing.T) {
 	if originals != 3 {
 		t.Errorf("%d originals, want the individual's 3 photos", originals)
 	}
+	var status evidence.AuditStatus
+	if err := json.Unmarshal(files[evidence.AuditStatusName], &status); err != nil || !status.Intact || status.How != "full" {
+		t.Errorf("audit status %+v (%v), want a trail verified intact", status, err)
+	}
+	if bytes.Contains(files["case.json"], []byte("descriptor")) {
+		t.Error("the export carries the reference's biometric template")
+	}
 	for _, name := range []string{"case.json", "metadata/photos.json", "metadata/faces.json", "scores.json", "review/decisions.json", "review/audit.json"} {
 		if len(files[name]) == 0 {
 			t.Errorf("%s missing from the export", name)
@@ -287,4 +302,44 @@ func TestEvidenceExport(t *testing.T) {
 	if len(trail) == 0 || trail[len(trail)-1].Action != "export" {
 		t.Errorf("the exported trail does not end with the export itself: %d events", len(trail))
 	}
+}
+
+// An export made while the audit trail fails verification says so inside
+// the signed zip.
+func TestExportSaysWhenTheTrailFails(t *testing.T) {
+	f := newFixture(t)
+	c := f.openCase(t, 3)
+	ind := c.Candidates[0].Individual
+	f.svc.Decide(ctx, reviewer, c.ID, ind, cases.Possible, "same")
+	f.svc.Decide(ctx, reviewer, c.ID, ind, cases.Identified, "the family recognised the clothes")
+	// Someone with the server's NATS credentials truncates the trail.
+	st, err := f.rig.Srv.JS.Stream(ctx, audit.StreamName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := st.CachedInfo().Config
+	cfg.MaxMsgs = 5
+	if _, err := f.rig.Srv.JS.UpdateStream(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.svc.Export(ctx, reviewer, c.ID, func() io.Writer { return &buf }); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := evidence.Verify(bytes.NewReader(buf.Bytes()), int64(buf.Len()), keys.Public(f.svc.SigningKey))
+	if err != nil || !rep.OK() {
+		t.Fatalf("export verify: %v %v", err, rep.Problems)
+	}
+	zr, _ := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	rc, err := zr.Open(evidence.AuditStatusName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var status evidence.AuditStatus
+	json.NewDecoder(rc).Decode(&status)
+	rc.Close()
+	if status.Intact || !strings.HasPrefix(status.Statement, "WARNING") || len(status.Problems) == 0 {
+		t.Fatalf("audit status %+v: want a warning that the trail failed", status)
+	}
+	t.Logf("AUDIT-STATUS.json says: %s", status.Statement)
 }

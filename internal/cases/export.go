@@ -1,11 +1,8 @@
 package cases
 
 import (
-	"archive/zip"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -14,36 +11,43 @@ import (
 
 	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/audit"
+	"github.com/facetriage/facetriage/internal/evidence"
 	"github.com/facetriage/facetriage/internal/match"
 )
 
-// Trail reads a case's audit events (audit.Log).
+// Trail reads a case's audit records, and verifies the whole trail
+// (audit.Log).
 type Trail interface {
 	ForCase(ctx context.Context, caseID string) ([]audit.Event, error)
+	Verify(ctx context.Context, ws ...audit.Witness) (audit.Report, error)
 }
 
-// manifestEntry lists one file of the export with its SHA-256.
-type manifestEntry struct {
-	Name   string `json:"name"`
-	SHA256 string `json:"sha256"`
-	Size   int    `json:"size"`
-	// Original is set for the archive's original photos: where it lies.
-	Original string `json:"original,omitempty"`
+// exportMeta is what an export says it is of, in its signed manifest.
+type exportMeta struct {
+	Case       string `json:"case"`
+	Individual string `json:"individual"`
+	By         string `json:"by"`
+	Role       string `json:"role"`
 }
 
-// Export writes a zip of the evidence for the case's identified candidate:
-// the individual's original photos (checked against their SHA-256), the
-// catalogue and face records, the scores with the thresholds' provenance,
-// the decisions and the case's audit trail, and a manifest of every file's
-// SHA-256. Only the case's reviewers export. The export itself is audited
-// before anything is written. open is called once the export can go ahead
-// (an adapter sets its response headers there) and gives the writer.
+// Export writes a signed zip of the evidence for the case's identified
+// candidate: the individual's original photos (checked against their
+// SHA-256), the catalogue and face records, the scores with the
+// thresholds' provenance, the decisions, the case's audit trail and the
+// trail's verification status (AUDIT-STATUS.json: an export made while
+// the trail fails verification says so), and a manifest of every file's
+// SHA-256 signed with the installation's key (`facetriage export verify`).
+// Only the case's reviewers export. The export is audited before anything
+// is written; open is called once it can go ahead (an adapter sets its
+// response headers there) and gives the writer.
 func (s *Service) Export(ctx context.Context, a Actor, id string, open func() io.Writer) error {
 	c, _, err := s.load(ctx, a, id, judge)
 	if err != nil {
 		return err
 	}
-	ev, trail := s.Archive, s.Trail
+	if s.SigningKey == nil {
+		return errors.New("cases: no signing key configured: exports cannot be signed")
+	}
 	var cand *Candidate
 	for i := range c.Candidates {
 		if c.Candidates[i].Verdict == Identified {
@@ -53,8 +57,8 @@ func (s *Service) Export(ctx context.Context, a Actor, id string, open func() io
 	if cand == nil {
 		return ErrNotIdentified
 	}
-	ind, err := ev.Individual(ctx, cand.Individual)
-	if err != nil {
+	ind, err := s.Archive.Individual(ctx, cand.Individual)
+	if err != nil && !errors.Is(err, archive.ErrNotFound) {
 		return err
 	}
 	photos := ind.Photos
@@ -62,38 +66,89 @@ func (s *Service) Export(ctx context.Context, a Actor, id string, open func() io
 		photos = []string{cand.Photo}
 	}
 	sort.Strings(photos)
-	// Record the export before writing it: the trail must show it even if
-	// the transfer fails.
-	if err := s.audit(ctx, a, "export", id, cand.Individual, map[string]string{"photos": fmt.Sprint(len(photos))}); err != nil {
+	// The trail's state before the export's own record, then the record:
+	// the trail must show the export even if the transfer fails.
+	rep, verr := s.Trail.Verify(ctx)
+	if err := s.audit(ctx, a, "export", id, cand.Individual, map[string]string{"photos": fmt.Sprint(len(photos)),
+		"trail_intact": fmt.Sprint(verr == nil && rep.OK())}); err != nil {
 		return err
 	}
-	zw := zip.NewWriter(open())
-	var manifest []manifestEntry
-	add := func(name string, b []byte, original string) error {
-		f, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: s.Now()})
-		if err != nil {
-			return err
-		}
-		if _, err := f.Write(b); err != nil {
-			return err
-		}
-		sum := sha256.Sum256(b)
-		manifest = append(manifest, manifestEntry{Name: name, SHA256: hex.EncodeToString(sum[:]), Size: len(b), Original: original})
-		return nil
+	ew := evidence.NewWriter(open(), s.SigningKey, s.Now())
+	if err := ew.AddAuditStatus(evidence.AuditStatusOf(rep, verr, s.Now())); err != nil {
+		return err
 	}
-	addJSON := func(name string, v any) error {
-		b, err := json.MarshalIndent(v, "", "  ")
-		if err != nil {
-			return err
-		}
-		return add(name, append(b, '\n'), "")
+	records, missing, err := s.addOriginals(ctx, ew, photos)
+	if err != nil {
+		return err
 	}
+	faces, err := s.facesOf(ctx, photos)
+	if err != nil {
+		return err
+	}
+	events, err := s.Trail.ForCase(ctx, id)
+	if err != nil {
+		return err
+	}
+	type scores struct {
+		Individual string           `json:"individual"`
+		Distance   float64          `json:"distance"`
+		Strength   match.Strength   `json:"strength"`
+		BestPhoto  string           `json:"best_photo"`
+		BestFace   int              `json:"best_face"`
+		Thresholds match.Thresholds `json:"thresholds"`
+	}
+	refs := make([]exportedReference, len(c.References))
+	for i, r := range c.References {
+		refs[i] = exportedReference{ID: r.ID, Faces: len(r.Faces), Face: r.Face, Child: r.Child, Old: r.Old, Added: r.Added, AddedBy: r.AddedBy}
+	}
+	steps := []error{
+		ew.AddJSON("case.json", struct {
+			ID            string              `json:"id"`
+			Name          string              `json:"name"`
+			DisappearedOn string              `json:"disappeared_on,omitempty"`
+			DisappearedAt string              `json:"disappeared_at,omitempty"`
+			Owner         string              `json:"owner"`
+			Members       []Member            `json:"members"`
+			Created       time.Time           `json:"created"`
+			References    []exportedReference `json:"references"`
+		}{c.ID, c.Name, c.DisappearedOn, c.DisappearedAt, c.Owner, c.MemberList(), c.Created, refs}),
+		ew.AddJSON("metadata/photos.json", records),
+		ew.AddJSON("metadata/faces.json", faces),
+		ew.AddJSON("scores.json", scores{cand.Individual, cand.Distance, cand.Strength, cand.Photo, cand.Face, s.Thresholds}),
+		ew.AddJSON("review/decisions.json", cand.Decisions),
+		ew.AddJSON("review/audit.json", events),
+	}
+	if len(missing) > 0 {
+		steps = append(steps, ew.AddJSON("originals/MISSING.json", missing))
+	}
+	if err := errors.Join(steps...); err != nil {
+		return err
+	}
+	return ew.Close(exportMeta{Case: id, Individual: cand.Individual, By: a.AuditName(), Role: string(a.Role)})
+}
+
+// exportedReference is a reference photo as an export describes it: its
+// SHA-256 and the caseworker's notes, not the family's photo or its
+// biometric template.
+type exportedReference struct {
+	ID      string    `json:"sha256"`
+	Faces   int       `json:"faces"`
+	Face    int       `json:"face"`
+	Child   bool      `json:"child,omitempty"`
+	Old     bool      `json:"old,omitempty"`
+	Added   time.Time `json:"added"`
+	AddedBy string    `json:"added_by"`
+}
+
+// addOriginals adds each photo's original, read where it lies and checked
+// against its SHA-256; those that cannot be read are listed as missing.
+func (s *Service) addOriginals(ctx context.Context, ew *evidence.Writer, photos []string) ([]archive.Photo, []string, error) {
 	var records []archive.Photo
 	var missing []string
 	for _, sha := range photos {
-		p, err := ev.Photo(ctx, sha)
+		p, err := s.Archive.Photo(ctx, sha)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		records = append(records, p)
 		var data []byte
@@ -112,71 +167,25 @@ func (s *Service) Export(ctx context.Context, a Actor, id string, open func() io
 		if ext == "" || len(ext) > 6 {
 			ext = ".bin"
 		}
-		if err := add("originals/"+sha+ext, data, where); err != nil {
-			return err
+		if err := ew.Add("originals/"+sha+ext, data, where); err != nil {
+			return nil, nil, err
 		}
 	}
-	var faces []archive.FaceRecord
+	return records, missing, nil
+}
+
+// facesOf are the face records of photos.
+func (s *Service) facesOf(ctx context.Context, photos []string) ([]archive.FaceRecord, error) {
 	want := map[string]bool{}
 	for _, sha := range photos {
 		want[sha] = true
 	}
-	if err := ev.Faces(ctx, func(f archive.FaceRecord) error {
+	var faces []archive.FaceRecord
+	err := s.Archive.Faces(ctx, func(f archive.FaceRecord) error {
 		if want[f.Photo] {
 			faces = append(faces, f)
 		}
 		return nil
-	}); err != nil {
-		return err
-	}
-	events, err := trail.ForCase(ctx, id)
-	if err != nil {
-		return err
-	}
-	th := s.Thresholds
-	type scores struct {
-		Individual string           `json:"individual"`
-		Distance   float64          `json:"distance"`
-		Strength   match.Strength   `json:"strength"`
-		BestPhoto  string           `json:"best_photo"`
-		BestFace   int              `json:"best_face"`
-		Thresholds match.Thresholds `json:"thresholds"`
-	}
-	steps := []error{
-		addJSON("case.json", struct {
-			ID, Name, DisappearedOn, DisappearedAt, Owner string
-			Members                                       []Member
-			Created                                       time.Time
-			References                                    []Reference
-		}{c.ID, c.Name, c.DisappearedOn, c.DisappearedAt, c.Owner, c.MemberList(), c.Created, c.References}),
-		addJSON("metadata/photos.json", records),
-		addJSON("metadata/faces.json", faces),
-		addJSON("scores.json", scores{cand.Individual, cand.Distance, cand.Strength, cand.Photo, cand.Face, th}),
-		addJSON("review/decisions.json", cand.Decisions),
-		addJSON("review/audit.json", events),
-	}
-	for _, err := range steps {
-		if err != nil {
-			return err
-		}
-	}
-	if len(missing) > 0 {
-		if err := addJSON("originals/MISSING.json", missing); err != nil {
-			return err
-		}
-	}
-	b, _ := json.MarshalIndent(struct {
-		Generated time.Time       `json:"generated"`
-		By        string          `json:"by"`
-		Case      string          `json:"case"`
-		Files     []manifestEntry `json:"files"`
-	}{s.Now(), a.Name, id, manifest}, "", "  ")
-	f, err := zw.Create("MANIFEST.json")
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		return err
-	}
-	return zw.Close()
+	})
+	return faces, err
 }

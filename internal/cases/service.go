@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"sync"
@@ -66,8 +67,11 @@ type Service struct {
 	Archive Archive
 	// Accounts checks the people a case is shared with.
 	Accounts Directory
-	// Trail reads a case's audit records for an export.
+	// Trail reads a case's audit records, and verifies the trail, for an
+	// export.
 	Trail Trail
+	// SigningKey signs evidence exports (the installation's key).
+	SigningKey ed25519.PrivateKey
 	// Blur makes a face crop grey and/or blurred (imaging.Obscure).
 	Blur       func(jpeg []byte, grey, blur bool) ([]byte, error)
 	Thresholds match.Thresholds

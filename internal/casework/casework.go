@@ -6,6 +6,7 @@ package casework
 
 import (
 	"context"
+	"crypto/ed25519"
 	"log/slog"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -31,15 +32,23 @@ type Parts struct {
 	// Blur makes a face crop grey and/or blurred (imaging.Obscure).
 	Blur     func(jpeg []byte, grey, blur bool) ([]byte, error)
 	Auth     auth.Options
-	Registry *prometheus.Registry
-	Log      *slog.Logger
+	// Audit is the trail, opened with its head file (app.OpenAudit);
+	// without one, it is opened here, without a head file (tests).
+	Audit *audit.Log
+	// SigningKey signs evidence exports.
+	SigningKey ed25519.PrivateKey
+	Registry   *prometheus.Registry
+	Log        *slog.Logger
 }
 
 // Open opens the buckets and the audit trail and builds the services.
 func Open(ctx context.Context, p Parts) (*api.Deps, error) {
-	lg, err := audit.Open(ctx, p.JS, p.Replicas)
-	if err != nil {
-		return nil, err
+	lg := p.Audit
+	if lg == nil {
+		var err error
+		if lg, err = audit.Open(ctx, p.JS, p.Replicas); err != nil {
+			return nil, err
+		}
 	}
 	o := p.Auth
 	o.Replicas = p.Replicas
@@ -53,6 +62,7 @@ func Open(ctx context.Context, p Parts) (*api.Deps, error) {
 	}
 	searcher := &search.Searcher{Engine: p.Engine, Store: p.Store, Catalogue: p.Catalog}
 	cs.Engine, cs.Ranker, cs.Audit, cs.Archive, cs.Accounts, cs.Trail, cs.Blur = p.Engine, searcher, lg, p.Catalog, as, lg, p.Blur
+	cs.SigningKey = p.SigningKey
 	log := p.Log
 	if log == nil {
 		log = slog.Default()

@@ -31,7 +31,9 @@ type grammar struct {
 	Status statusCmd `cmd:"" help:"Counts per stage and of photos, and the failures."`
 	Worker workerCmd `cmd:"" help:"Run one pipeline stage against a NATS cluster (scale-out mode)."`
 	Users  usersCmd  `cmd:"" help:"Manage accounts and API tokens."`
-	Audit  auditCmd  `cmd:"" help:"The audit trail."`
+	Audit  auditCmd  `cmd:"" help:"Check the audit trail, keep its head elsewhere, or start a new trail over a damaged one."`
+	Keys   keysCmd   `cmd:"" help:"The installation's signing key (audit head, evidence exports)."`
+	Export exportCmd `cmd:"" help:"Signed evidence exports: check one offline."`
 	Eval   evalCmd   `cmd:"" help:"Measure triage accuracy on a labelled dataset (family photo → archive) and choose the match thresholds."`
 	Embed  embedCmd  `cmd:"" help:"Find and describe every face in photos; one line per photo."`
 	Models modelsCmd `cmd:"" help:"Install and check the dlib model files."`

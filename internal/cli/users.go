@@ -179,34 +179,3 @@ func (c *tokenCmd) Run(e *env) error {
 		return nil
 	})
 }
-
-type auditCmd struct {
-	Verify auditVerifyCmd `cmd:"" help:"Check the audit trail's hash chain; exits 1 if it was tampered with."`
-}
-
-type auditVerifyCmd struct{}
-
-func (c *auditVerifyCmd) Run(e *env) error {
-	rt, err := app.Connect(e.ctx, e.cfg, e.log, app.OwnOrAttach)
-	if err != nil {
-		return err
-	}
-	defer rt.Close()
-	lg, err := rt.OpenAudit(e.ctx)
-	if err != nil {
-		return err
-	}
-	rep, err := lg.Verify(e.ctx)
-	if err != nil {
-		return err
-	}
-	for _, p := range rep.Problems {
-		fmt.Fprintf(e.stdout, "record %d: %s\n", p.Seq, p.Reason)
-	}
-	fmt.Fprintf(e.stdout, "%d records verified; head %d %s\n", rep.Records, rep.Head.Seq, rep.Head.Hash)
-	if len(rep.Problems) > 0 {
-		return fmt.Errorf("audit trail: %d problem(s): it was altered", len(rep.Problems))
-	}
-	fmt.Fprintln(e.stdout, "the audit trail is intact; keep the head hash elsewhere to detect a rewrite of the whole chain")
-	return nil
-}

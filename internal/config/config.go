@@ -34,6 +34,7 @@ type Config struct {
 	QdrantAPIKey     string   `name:"qdrant-api-key" env:"FACETRIAGE_QDRANT_API_KEY" help:"Qdrant API key."`
 	HTTP             string   `name:"http" env:"FACETRIAGE_HTTP" default:"127.0.0.1:8650" help:"Address of the HTTP API (health, readiness, metrics, search)."`
 	Replicas         int      `name:"replicas" env:"FACETRIAGE_REPLICAS" help:"Replicas of each JetStream stream and bucket (default 1; 3 on a cluster)."`
+	SigningKey       string   `name:"signing-key" env:"FACETRIAGE_SIGNING_KEY" type:"path" help:"Ed25519 signing key file (PKCS#8 PEM, mode 0600) for the audit head and evidence exports; share one among the API processes of a scale-out deployment (default: DATA/secrets/signing.key, made on first use)."`
 	Patterns         []string `name:"pattern" env:"FACETRIAGE_PATTERNS" sep:"none" help:"File-name pattern (Go regexp with named groups number, photographer, date, branch); repeatable. Default: see README."`
 
 	SessionIdle      time.Duration `name:"session-idle" env:"FACETRIAGE_SESSION_IDLE" help:"A browser session unused this long ends (default 30m)."`

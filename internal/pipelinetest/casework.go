@@ -2,6 +2,8 @@ package pipelinetest
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"log/slog"
 	"os"
 	"testing"
@@ -18,7 +20,11 @@ import (
 // Options adjust the parts, e.g. the accounts' options.
 func (r *Rig) Casework(t testing.TB, options ...func(*casework.Parts)) *api.Deps {
 	t.Helper()
-	p := casework.Parts{JS: r.Srv.JS, Replicas: 1, Engine: r.Engine, Store: r.Store, Catalog: r.Catalog,
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := casework.Parts{JS: r.Srv.JS, Replicas: 1, Engine: r.Engine, Store: r.Store, Catalog: r.Catalog, SigningKey: key,
 		Blur: func(b []byte, grey, blur bool) ([]byte, error) { return b, nil },
 		Log:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
 	for _, o := range options {
