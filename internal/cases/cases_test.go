@@ -19,8 +19,8 @@ import (
 	"github.com/facetriage/facetriage/internal/cases"
 	"github.com/facetriage/facetriage/internal/engine/facetest"
 	"github.com/facetriage/facetriage/internal/evidence"
-	"github.com/facetriage/facetriage/internal/keys"
 	"github.com/facetriage/facetriage/internal/ingest"
+	"github.com/facetriage/facetriage/internal/keys"
 	"github.com/facetriage/facetriage/internal/match"
 	"github.com/facetriage/facetriage/internal/pipelinetest"
 )

@@ -30,8 +30,8 @@ type Parts struct {
 	Store    vector.Store
 	Catalog  *archive.Catalogue
 	// Blur makes a face crop grey and/or blurred (imaging.Obscure).
-	Blur     func(jpeg []byte, grey, blur bool) ([]byte, error)
-	Auth     auth.Options
+	Blur func(jpeg []byte, grey, blur bool) ([]byte, error)
+	Auth auth.Options
 	// Audit is the trail, opened with its head file (app.OpenAudit);
 	// without one, it is opened here, without a head file (tests).
 	Audit *audit.Log
