@@ -40,13 +40,18 @@ func Open(ctx context.Context, js jetstream.JetStream, replicas int) (*Log, erro
 	if err != nil {
 		return nil, err
 	}
-	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	// Create, or bind to, the bucket: never update it (the application's
+	// NATS user may not; see bus.AuditAdminSubjects).
+	kv, err := js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket:      BucketHead,
 		Description: "facetriage audit trail: the head anchor",
 		History:     1,
 		Storage:     jetstream.FileStorage,
 		Replicas:    replicas,
 	})
+	if errors.Is(err, jetstream.ErrBucketExists) {
+		kv, err = js.KeyValue(ctx, BucketHead)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("audit: bucket %s: %w", BucketHead, err)
 	}
@@ -85,10 +90,12 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, replicas int) (je
 	if why := unsafeSettings(cfg); len(why) > 0 {
 		return nil, fmt.Errorf("%w: %s: %s", ErrUnsafeStream, StreamName, strings.Join(why, "; "))
 	}
+	// The application's NATS user may not reconfigure the trail (see
+	// bus.AuditAdminSubjects): an operator changes it with the
+	// administrative user.
 	if cfg.Replicas != want.Replicas || !slices.Equal(cfg.Subjects, want.Subjects) || cfg.Duplicates != want.Duplicates {
-		if st, err = js.UpdateStream(ctx, want); err != nil {
-			return nil, fmt.Errorf("audit: update stream %s: %w", StreamName, err)
-		}
+		return nil, fmt.Errorf("%w: %s has replicas %d, subjects %v, duplicate window %s; want %d, %v, %s: an operator must change it with the administrative NATS user",
+			ErrStreamConfig, StreamName, cfg.Replicas, cfg.Subjects, cfg.Duplicates, want.Replicas, want.Subjects, want.Duplicates)
 	}
 	return st, nil
 }
