@@ -43,7 +43,8 @@ type EmbeddedOptions struct {
 
 // StartEmbedded starts a JetStream server on loopback and waits until it
 // accepts connections. It refuses a store that is encrypted when no key is
-// given, and shuts down again if any stream of the store could not be
+// given, and one with streams written without a key when a key is given
+// (ErrStorePlain), and shuts down again if any stream of the store could not be
 // loaded (a wrong key, or damaged files): creating the topology over such a
 // store would put new, empty streams where the old ones lie.
 func StartEmbedded(o EmbeddedOptions) (*Embedded, error) {
@@ -57,6 +58,9 @@ func StartEmbedded(o EmbeddedOptions) (*Embedded, error) {
 	}
 	if st.Encrypted && o.StoreKey == "" {
 		return nil, fmt.Errorf("%w: %s holds encrypted streams (%s) and no key was given", ErrStoreKeyMissing, storeDir, strings.Join(st.EncryptedStreams, ", "))
+	}
+	if plain := st.Plain(); o.StoreKey != "" && len(plain) > 0 {
+		return nil, fmt.Errorf("%w: %s holds streams written without a key (%s)", ErrStorePlain, storeDir, strings.Join(plain, ", "))
 	}
 	port := o.Port
 	if port == 0 {

@@ -15,6 +15,13 @@ var (
 	ErrStoreKeyMissing = errors.New("bus: the store is encrypted and its key is missing")
 	// ErrStoreUnreadable means streams found on disk did not load.
 	ErrStoreUnreadable = errors.New("bus: streams of the store could not be loaded")
+	// ErrStorePlain means a key was given for a store written without one.
+	// nats-server would encrypt it in place, but leaves the state file of
+	// every stream not written to during that run in plain text, and then
+	// refuses to load those streams at the next start ("corrupt state
+	// file"); so the store is copied into a new, encrypted one instead
+	// (app: EncryptStore).
+	ErrStorePlain = errors.New("bus: the store is not encrypted")
 )
 
 // StoreState is what lies in a JetStream store directory.
@@ -25,6 +32,21 @@ type StoreState struct {
 	EncryptedStreams []string
 	// Encrypted is true when any stream is.
 	Encrypted bool
+}
+
+// Plain are the streams without a key file.
+func (st StoreState) Plain() []string {
+	enc := map[string]bool{}
+	for _, s := range st.EncryptedStreams {
+		enc[s] = true
+	}
+	var out []string
+	for _, s := range st.Streams {
+		if !enc[s] {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // InspectStore lists the streams of a store directory (the StoreDir given to
