@@ -115,7 +115,7 @@ func ConnectAdmin(ctx context.Context, cfg config.Config, log *slog.Logger) (*Ru
 func connect(ctx context.Context, cfg config.Config, log *slog.Logger, mode Mode, role string) (*Runtime, error) {
 	rt := &Runtime{Cfg: cfg, Log: log, Registry: prometheus.NewRegistry()}
 	rt.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	client, err := rt.startOrAttach(mode, role)
+	client, err := rt.startOrAttach(ctx, mode, role)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +137,7 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger, mode Mode
 // startOrAttach says whom to connect to, and as whom: the cluster with the
 // configured credentials; the running serve's embedded server; or a new
 // embedded server in DATA, which this process then owns.
-func (rt *Runtime) startOrAttach(mode Mode, role string) (bus.Client, error) {
+func (rt *Runtime) startOrAttach(ctx context.Context, mode Mode, role string) (bus.Client, error) {
 	if !rt.Cfg.Embedded() {
 		return natsClient(rt.Cfg), nil
 	}
@@ -177,6 +177,10 @@ func (rt *Runtime) startOrAttach(mode Mode, role string) (bus.Client, error) {
 		if f == StoreKeyPath(dir) {
 			rt.Log.Warn("back up the new store key now: without it the data directory cannot be read (README, Security)", "file", f)
 		}
+	}
+	if err := encryptStore(ctx, dir, sec, rt.Log); err != nil {
+		release()
+		return bus.Client{}, err
 	}
 	emb, err := bus.StartEmbedded(bus.EmbeddedOptions{Dir: dir, Port: rt.Cfg.NATSPort, Log: rt.Log,
 		App: sec.App, Admin: sec.Admin, StoreKey: sec.StoreKey})

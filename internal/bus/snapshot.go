@@ -191,3 +191,40 @@ func apiRequest(ctx context.Context, nc *nats.Conn, subject string, req any, res
 	}
 	return nil
 }
+
+// CopyStream copies a stream from one server to another through a snapshot
+// and a restore, without storing the snapshot. The stream must not exist
+// on the target. Both connections need RoleOps's permissions.
+func CopyStream(ctx context.Context, from, to *nats.Conn, stream string) (msgs uint64, err error) {
+	pr, pw := io.Pipe()
+	metas := make(chan SnapshotMeta, 1)
+	snapErr := make(chan error, 1)
+	go func() {
+		_, err := SnapshotStream(ctx, from, stream, func(m SnapshotMeta) error { metas <- m; return nil }, pw)
+		pw.CloseWithError(err) // nil: EOF for the restore
+		snapErr <- err
+	}()
+	var meta SnapshotMeta
+	select {
+	case meta = <-metas:
+	case err := <-snapErr:
+		return 0, err
+	}
+	st, err := RestoreStream(ctx, to, meta, pr)
+	pr.CloseWithError(errors.New("restore ended")) // unblock the snapshot after a failure
+	serr := <-snapErr
+	if err != nil {
+		return 0, err
+	}
+	if serr != nil {
+		return 0, serr
+	}
+	want, last, err := meta.Messages()
+	if err != nil {
+		return 0, err
+	}
+	if st.Msgs != want || st.LastSeq != last {
+		return 0, fmt.Errorf("%w: copy of %s: %d messages up to %d, want %d up to %d", ErrSnapshot, stream, st.Msgs, st.LastSeq, want, last)
+	}
+	return want, nil
+}
