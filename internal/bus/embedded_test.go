@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -52,38 +51,15 @@ func TestEmbeddedRefusesUnknownClients(t *testing.T) {
 	}
 }
 
-// violations records the permission violations a connection is told of.
-type violations struct {
-	mu   sync.Mutex
-	msgs []string
-}
-
-func (v *violations) handler(_ *nats.Conn, _ *nats.Subscription, err error) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	v.msgs = append(v.msgs, err.Error())
-}
-
-func (v *violations) saw(subject string) bool {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	for _, m := range v.msgs {
-		if strings.Contains(m, "ermissions") && strings.Contains(m, `"`+subject+`"`) {
-			return true
-		}
-	}
-	return false
-}
-
 // dialApp connects as the application user, recording violations.
-func dialApp(t *testing.T, srv *bustest.Server) (jetstream.JetStream, *violations) {
+func dialApp(t *testing.T, srv *bustest.Server) (jetstream.JetStream, *bustest.Violations) {
 	t.Helper()
-	v := &violations{}
+	v := &bustest.Violations{}
 	opts, err := bus.Client{URL: srv.Embedded.URL(), Role: bus.RoleAPI, UserPass: &srv.Secrets.App}.Options()
 	if err != nil {
 		t.Fatal(err)
 	}
-	nc, err := nats.Connect(srv.Embedded.URL(), append(opts, nats.ErrorHandler(v.handler))...)
+	nc, err := nats.Connect(srv.Embedded.URL(), append(opts, nats.ErrorHandler(v.Handler))...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,24 +69,6 @@ func dialApp(t *testing.T, srv *bustest.Server) (jetstream.JetStream, *violation
 		t.Fatal(err)
 	}
 	return js, v
-}
-
-// denied runs a JetStream API call that the user may not make: the server
-// drops the request (the call times out) and says why.
-func denied(t *testing.T, v *violations, subject string, call func(ctx context.Context) error) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
-	defer cancel()
-	if err := call(ctx); err == nil {
-		t.Errorf("%s: allowed", subject)
-		return
-	}
-	bustest.CheckFor(t, 5*time.Second, 20*time.Millisecond, func() error {
-		if !v.saw(subject) {
-			return errors.New("no permissions violation for " + subject)
-		}
-		return nil
-	})
 }
 
 // The application user creates the audit trail and appends to it, but may
@@ -162,7 +120,7 @@ func TestTheApplicationUserCannotRemoveTheAuditTrail(t *testing.T) {
 			return st.Purge(ctx)
 		},
 	} {
-		denied(t, v, subject, call)
+		bustest.Denied(t, v, subject, call)
 	}
 	// Still whole: the trail verifies, and appends go on.
 	if _, err := lg.Append(ctx, audit.Event{Actor: "alice", Action: "logout"}); err != nil {
