@@ -100,7 +100,7 @@ func checkOptions(t *testing.T, opts *server.Options, keys bus.DeployKeys) {
 	if opts.MaxPayload != bus.MaxPayload {
 		t.Errorf("max_payload %d, want bus.MaxPayload %d", opts.MaxPayload, bus.MaxPayload)
 	}
-	if opts.JetStreamKey != keys.Env["FACETRIAGE_STORE_KEY"] || opts.JetStreamCipher != server.AES {
+	if opts.JetStreamKey != keys.Env["FACETRIAGE_NATS_STORE_KEY"] || opts.JetStreamCipher != server.AES {
 		t.Error("the store is not encrypted with the deployment's key")
 	}
 	if opts.Cluster.Username != "route" || opts.Cluster.Password != keys.Env["FACETRIAGE_ROUTE_PASSWORD"] || len(opts.Routes) != 3 ||

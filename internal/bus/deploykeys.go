@@ -26,8 +26,9 @@ func NKeyEnv(role string) string { return "FACETRIAGE_NKEY_" + strings.ToUpper(r
 
 // WriteDeployKeys makes the keys of a deployment whose NATS nodes are
 // reached at nodes (host names) and writes them to dir (mode 0700): ROLE.nk
-// (each component's seed) and nats.env (for the NATS nodes only), every file
-// of mode 0600. It never replaces a file.
+// (each component's seed), nats.env (for the NATS nodes only), qdrant.env
+// and qdrant-client.env (Qdrant's API key, for Qdrant and for its clients),
+// every file of mode 0600. It never replaces a file.
 func WriteDeployKeys(dir string, nodes []string) (DeployKeys, error) {
 	k := DeployKeys{Env: map[string]string{}, Seeds: map[string]string{}}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -56,7 +57,7 @@ func WriteDeployKeys(dir string, nodes []string) (DeployKeys, error) {
 	}
 	k.Env["FACETRIAGE_ROUTE_PASSWORD"] = pass
 	k.Env["FACETRIAGE_NATS_ROUTES"] = "[" + strings.Join(routes, ",") + "]"
-	k.Env["FACETRIAGE_STORE_KEY"] = RandomSecret()
+	k.Env["FACETRIAGE_NATS_STORE_KEY"] = RandomSecret()
 	var env strings.Builder
 	env.WriteString("# Secrets of the NATS nodes (deploy/nats.conf): give this file to them only.\n")
 	names := make([]string, 0, len(k.Env))
@@ -67,5 +68,13 @@ func WriteDeployKeys(dir string, nodes []string) (DeployKeys, error) {
 	for _, n := range names {
 		fmt.Fprintf(&env, "%s=%s\n", n, k.Env[n])
 	}
-	return k, WriteSecretFile(filepath.Join(dir, "nats.env"), []byte(env.String()))
+	if err := WriteSecretFile(filepath.Join(dir, "nats.env"), []byte(env.String())); err != nil {
+		return k, err
+	}
+	// Qdrant's API key: for Qdrant, and for the processes that use it.
+	qk := RandomSecret()
+	if err := WriteSecretFile(filepath.Join(dir, "qdrant.env"), []byte("QDRANT__SERVICE__API_KEY="+qk+"\n")); err != nil {
+		return k, err
+	}
+	return k, WriteSecretFile(filepath.Join(dir, "qdrant-client.env"), []byte("FACETRIAGE_QDRANT_API_KEY="+qk+"\n"))
 }
