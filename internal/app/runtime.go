@@ -16,6 +16,7 @@ import (
 	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/bus"
 	"github.com/facetriage/facetriage/internal/config"
+	"github.com/facetriage/facetriage/internal/vector/qdrant"
 )
 
 // Runtime is a connection to the bus and the catalogue, and, when this
@@ -95,6 +96,12 @@ func ConnectWorker(ctx context.Context, cfg config.Config, log *slog.Logger, sta
 		case <-time.After(2 * time.Second):
 		}
 	}
+}
+
+// qdrantConfig is how to reach Qdrant in the scale-out mode.
+func qdrantConfig(c config.Config) qdrant.Config {
+	return qdrant.Config{Addr: c.Qdrant, Collection: c.QdrantCollection, APIKey: c.QdrantAPIKey,
+		UseTLS: c.QdrantTLS, TLSCA: c.QdrantTLSCA, Exact: c.QdrantExact}
 }
 
 // natsClient is how to reach the cluster of the scale-out mode.
