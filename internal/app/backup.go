@@ -230,8 +230,8 @@ func backupOrder(ctx context.Context, js jetstream.JetStream) ([]string, error) 
 
 // backupFiles lists the data directory's files that a backup keeps.
 func backupFiles(dataDir string) ([]string, error) {
-	skip := map[string]bool{"jetstream": true, "index": true, "models": true, lockName: true, serveName: true,
-		serveName + ".tmp": true, path.Join(secretsDirName, appUserFile): true,
+	skip := map[string]bool{"jetstream": true, "index": true, "models": true, encryptingDir: true, plainOldDir: true,
+		lockName: true, serveName: true, serveName + ".tmp": true, path.Join(secretsDirName, appUserFile): true,
 		path.Join(secretsDirName, adminUserFile): true, path.Join(secretsDirName, storeKeyFile): true}
 	var files []string
 	err := filepath.WalkDir(dataDir, func(p string, d fs.DirEntry, err error) error {
@@ -240,7 +240,7 @@ func backupFiles(dataDir string) ([]string, error) {
 		}
 		rel, _ := filepath.Rel(dataDir, p)
 		rel = filepath.ToSlash(rel)
-		if skip[rel] || strings.HasPrefix(path.Base(rel), ".restore-") {
+		if skip[rel] {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}

@@ -194,7 +194,8 @@ func (r *restorer) run(ctx context.Context, in io.Reader, sum *RestoreSummary) e
 // makes.
 func (r *restorer) writeFile(rel string, src io.Reader) error {
 	top, _, _ := strings.Cut(rel, "/")
-	if top == "jetstream" || top == "index" || rel == path.Join(secretsDirName, storeKeyFile) ||
+	if top == "jetstream" || top == "index" || top == encryptingDir || top == plainOldDir || top == lockName ||
+		top == serveName || rel == path.Join(secretsDirName, storeKeyFile) ||
 		rel == path.Join(secretsDirName, appUserFile) || rel == path.Join(secretsDirName, adminUserFile) {
 		return corrupt("the file %q may not be restored", rel)
 	}

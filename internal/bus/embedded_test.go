@@ -304,3 +304,23 @@ func TestEmbeddedNeedsUsers(t *testing.T) {
 		}
 	}
 }
+
+// An audit stream configured otherwise than package audit would make it is
+// not reconfigured by the application (its user may not): Open says so at
+// once, instead of waiting for a request the server drops.
+func TestAuditOpenDoesNotReconfigureTheTrail(t *testing.T) {
+	ctx := testCtx(t)
+	srv := bustest.Start(t, bus.Topology{})
+	_, err := srv.Admin(t).CreateStream(ctx, jetstream.StreamConfig{Name: audit.StreamName, Subjects: []string{"ft.audit.>"},
+		Storage: jetstream.FileStorage, DenyDelete: true, DenyPurge: true, Duplicates: 5 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A dropped request would end in this context's deadline instead.
+	short, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, err = audit.Open(short, srv.JS, 1)
+	if !errors.Is(err, audit.ErrStreamConfig) || !strings.Contains(err.Error(), "administrative") {
+		t.Fatalf("Open = %v, want ErrStreamConfig naming the administrative user", err)
+	}
+}
