@@ -18,11 +18,13 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/facetriage/facetriage/internal/app"
 	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/audit"
 	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/bus"
 	"github.com/facetriage/facetriage/internal/bus/bustest"
+	"github.com/facetriage/facetriage/internal/config"
 	"github.com/facetriage/facetriage/internal/engine/facetest"
 	"github.com/facetriage/facetriage/internal/imgfile"
 	"github.com/facetriage/facetriage/internal/ingest"
@@ -297,5 +299,49 @@ func runPipeline(t *testing.T, ctx context.Context, c *cluster, api *conn) {
 	}
 	if sum.Indexed != 3 || sum.Failed != 1 {
 		t.Fatalf("ingest with each stage as its own user: %+v", sum)
+	}
+}
+
+// A worker started before the streams exist waits for them (its user may
+// not create them) and starts once serve, or `facetriage status`, has
+// made them as the api user; both reach the cluster through the options
+// of the command line (--nats, --nats-nkey, --nats-tls-ca).
+func TestWorkerWaitsForTheTopologyAndConnectsWithItsKey(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c := startCluster(t)
+	cfg := func(role string) config.Config {
+		return config.Config{NATS: c.url, NATSNKey: c.keys.Seeds[role], NATSTLSCA: c.ca, Replicas: 1}
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	type result struct {
+		rt  *app.Runtime
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		rt, err := app.ConnectWorker(ctx, cfg(bus.RoleDecode), log, bus.RoleDecode)
+		done <- result{rt, err}
+	}()
+	select {
+	case r := <-done:
+		t.Fatalf("the worker started before the streams existed: %v", r.err)
+	case <-time.After(time.Second):
+	}
+	api, err := app.Connect(ctx, cfg(bus.RoleAPI), log, app.OwnOrAttach)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer api.Close()
+	r := <-done
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	defer r.rt.Close()
+	if _, err := r.rt.Catalog.CountFaces(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.ConnectWorker(ctx, config.Config{NATS: c.url, NATSTLSCA: c.ca}, log, bus.RoleDecode); !errors.Is(err, nats.ErrAuthorization) {
+		t.Fatalf("a worker without its key: %v", err)
 	}
 }
