@@ -25,7 +25,7 @@ import (
 // embedded index, which only the owner of the data directory may open.
 func (rt *Runtime) OpenStore(ctx context.Context) (vector.Store, error) {
 	if rt.Cfg.Qdrant != "" {
-		s, err := qdrant.Open(ctx, qdrant.Config{Addr: rt.Cfg.Qdrant, Collection: rt.Cfg.QdrantCollection, APIKey: rt.Cfg.QdrantAPIKey})
+		s, err := qdrant.Open(ctx, qdrantConfig(rt.Cfg))
 		if err != nil {
 			return nil, err
 		}

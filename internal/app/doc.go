@@ -10,5 +10,7 @@
 // In the embedded mode one process owns the data directory (a lock file);
 // `serve` writes DATA/serve.json, and `ingest`, `search` and `status` either
 // attach to the running serve or, when none runs, own the directory for
-// their own run.
+// their own run. DATA/secrets holds the embedded server's passwords and the
+// store key (secrets.go); backup.go and restore.go write and read encrypted
+// snapshots of a data directory.
 package app

@@ -108,7 +108,7 @@ func TestKilledFacesWorkerLosesNothing(t *testing.T) {
 	run(ctx, runner(srv.NC, srv.JS, &index.Stage{Catalogue: cat, Store: store}, 1))
 
 	// Worker A: its own connection, as its own process would have.
-	ncA, err := nats.Connect(srv.Embedded.URL())
+	ncA, err := srv.Dial()
 	if err != nil {
 		t.Fatal(err)
 	}

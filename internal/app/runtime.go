@@ -16,6 +16,7 @@ import (
 	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/bus"
 	"github.com/facetriage/facetriage/internal/config"
+	"github.com/facetriage/facetriage/internal/vector/qdrant"
 )
 
 // Runtime is a connection to the bus and the catalogue, and, when this
@@ -47,24 +48,12 @@ const (
 	OwnOrAttach
 )
 
-// Connect starts or reaches the bus and opens the catalogue.
+// Connect starts or reaches the bus as the application's NATS user,
+// creates or updates the topology, and opens the catalogue.
 func Connect(ctx context.Context, cfg config.Config, log *slog.Logger, mode Mode) (*Runtime, error) {
-	rt := &Runtime{Cfg: cfg, Log: log, Registry: prometheus.NewRegistry()}
-	rt.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	url, err := rt.startOrAttach(mode)
+	rt, err := connect(ctx, cfg, log, mode, bus.RoleAPI)
 	if err != nil {
 		return nil, err
-	}
-	nc, err := nats.Connect(url, nats.Name("facetriage"), nats.MaxReconnects(-1), nats.ReconnectWait(time.Second))
-	if err != nil {
-		rt.Close()
-		return nil, fmt.Errorf("app: connect to NATS at %s: %w", url, err)
-	}
-	rt.NC = nc
-	rt.closers = append(rt.closers, nc.Close)
-	if rt.JS, err = jetstream.New(nc); err != nil {
-		rt.Close()
-		return nil, fmt.Errorf("app: %w", err)
 	}
 	topo := bus.Topology{Replicas: cfg.Replicas}
 	if err := topo.Ensure(ctx, rt.JS); err != nil {
@@ -78,35 +67,140 @@ func Connect(ctx context.Context, cfg config.Config, log *slog.Logger, mode Mode
 	return rt, nil
 }
 
-func (rt *Runtime) startOrAttach(mode Mode) (string, error) {
+// ConnectWorker reaches a NATS cluster as a pipeline stage's user, which may
+// not create streams: it waits until the topology exists (made by serve or
+// `facetriage status` as the api user), then opens the catalogue.
+func ConnectWorker(ctx context.Context, cfg config.Config, log *slog.Logger, stage string) (*Runtime, error) {
+	if cfg.Embedded() {
+		return nil, errors.New("app: a worker needs a NATS cluster (--nats)")
+	}
+	rt, err := connect(ctx, cfg, log, OwnOrAttach, stage)
+	if err != nil {
+		return nil, err
+	}
+	for try := 0; ; try++ {
+		if rt.Catalog, err = archive.Open(ctx, rt.JS); err == nil {
+			return rt, nil
+		}
+		if !errors.Is(err, jetstream.ErrBucketNotFound) && !errors.Is(err, jetstream.ErrStreamNotFound) {
+			rt.Close()
+			return nil, err
+		}
+		if try%15 == 0 { // every 30 s
+			log.Info("waiting for the streams and buckets (serve or `facetriage status` creates them)", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			rt.Close()
+			return nil, ctx.Err()
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
+
+// qdrantConfig is how to reach Qdrant in the scale-out mode.
+func qdrantConfig(c config.Config) qdrant.Config {
+	return qdrant.Config{Addr: c.Qdrant, Collection: c.QdrantCollection, APIKey: c.QdrantAPIKey,
+		UseTLS: c.QdrantTLS, TLSCA: c.QdrantTLSCA, Exact: c.QdrantExact}
+}
+
+// natsClient is how to reach the cluster of the scale-out mode.
+func natsClient(c config.Config) bus.Client {
+	return bus.Client{URL: c.NATS, UserFile: c.NATSUserFile, CredsFile: c.NATSCreds, NKeyFile: c.NATSNKey,
+		TLSCA: c.NATSTLSCA, TLSCert: c.NATSTLSCert, TLSKey: c.NATSTLSKey}
+}
+
+// ConnectAdmin reaches the bus as the administrative user, for backup,
+// restore and repairs: the embedded server's admin user (attaching to a
+// running serve, or owning DATA), or the credentials given for a cluster,
+// which must be those of an operator (deploy/: the ops user). It creates
+// nothing and opens no catalogue.
+func ConnectAdmin(ctx context.Context, cfg config.Config, log *slog.Logger) (*Runtime, error) {
+	return connect(ctx, cfg, log, OwnOrAttach, bus.RoleOps)
+}
+
+func connect(ctx context.Context, cfg config.Config, log *slog.Logger, mode Mode, role string) (*Runtime, error) {
+	rt := &Runtime{Cfg: cfg, Log: log, Registry: prometheus.NewRegistry()}
+	rt.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	client, err := rt.startOrAttach(ctx, mode, role)
+	if err != nil {
+		return nil, err
+	}
+	client.Role, client.Name = role, "facetriage "+role
+	nc, err := client.Connect(log)
+	if err != nil {
+		rt.Close()
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	rt.NC = nc
+	rt.closers = append(rt.closers, nc.Close)
+	if rt.JS, err = jetstream.New(nc); err != nil {
+		rt.Close()
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	return rt, nil
+}
+
+// startOrAttach says whom to connect to, and as whom: the cluster with the
+// configured credentials; the running serve's embedded server; or a new
+// embedded server in DATA, which this process then owns.
+func (rt *Runtime) startOrAttach(ctx context.Context, mode Mode, role string) (bus.Client, error) {
 	if !rt.Cfg.Embedded() {
-		return rt.Cfg.NATS, nil
+		return natsClient(rt.Cfg), nil
 	}
 	dir := rt.Cfg.DataDirOrDefault()
+	user := LoadAppUser
+	if role == bus.RoleOps {
+		user = LoadAdminUser
+	}
 	release, err := lockDir(dir)
 	if errors.Is(err, ErrBusy) {
 		if mode == Own {
 			si, _ := ReadServeInfo(dir)
-			return "", fmt.Errorf("%w: %s (serve pid %d): stop it first, or use its API at %s", ErrBusy, dir, si.PID, si.HTTP)
+			return bus.Client{}, fmt.Errorf("%w: %s (serve pid %d): stop it first, or use its API at %s", ErrBusy, dir, si.PID, si.HTTP)
 		}
 		si, err := ReadServeInfo(dir)
 		if err != nil {
-			return "", err
+			return bus.Client{}, err
+		}
+		up, err := user(dir)
+		if err != nil {
+			return bus.Client{}, fmt.Errorf("app: the credentials of the running serve: %w", err)
 		}
 		rt.Attached = &si
-		return si.NATS, nil
+		return bus.Client{URL: si.NATS, UserPass: &up}, nil
 	}
 	if err != nil {
-		return "", err
+		return bus.Client{}, err
 	}
 	rt.release = release
-	emb, err := bus.StartEmbedded(bus.EmbeddedOptions{Dir: dir, Port: rt.Cfg.NATSPort, Log: rt.Log})
+	sec, err := LoadOrCreateSecrets(dir)
 	if err != nil {
 		release()
-		return "", err
+		return bus.Client{}, err
+	}
+	for _, f := range sec.Created {
+		rt.Log.Info("made a new secret", "file", f)
+		if f == StoreKeyPath(dir) {
+			rt.Log.Warn("back up the new store key now: without it the data directory cannot be read (README, Security)", "file", f)
+		}
+	}
+	if err := encryptStore(ctx, dir, sec, rt.Log); err != nil {
+		release()
+		return bus.Client{}, err
+	}
+	emb, err := bus.StartEmbedded(bus.EmbeddedOptions{Dir: dir, Port: rt.Cfg.NATSPort, Log: rt.Log,
+		App: sec.App, Admin: sec.Admin, StoreKey: sec.StoreKey})
+	if err != nil {
+		release()
+		return bus.Client{}, err
 	}
 	rt.Embedded = emb
-	return emb.URL(), nil
+	up := sec.App
+	if role == bus.RoleOps {
+		up = sec.Admin
+	}
+	return bus.Client{URL: emb.URL(), UserPass: &up}, nil
 }
 
 // Owner reports whether this process owns the data directory (embedded

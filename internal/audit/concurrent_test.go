@@ -5,7 +5,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -20,7 +19,7 @@ func TestConcurrentAppendersMakeOneChain(t *testing.T) {
 	errs := make(chan error, writers)
 	got := make([][]Event, writers)
 	for w := range writers {
-		nc, err := nats.Connect(srv.Embedded.URL())
+		nc, err := srv.Dial()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,10 @@ var (
 	// ErrUnsafeStream: an existing FT_AUDIT stream allows records to be
 	// deleted, purged or discarded.
 	ErrUnsafeStream = errors.New("audit: the audit stream allows records to be removed")
+	// ErrStreamConfig: an existing FT_AUDIT stream differs from the one
+	// this Log would create (replicas, subjects, duplicate window); only an
+	// operator may change it.
+	ErrStreamConfig = errors.New("audit: the audit stream is configured differently")
 	// ErrContended: Append lost the race for the tail too many times in a
 	// row.
 	ErrContended = errors.New("audit: too many concurrent appends")

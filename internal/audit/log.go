@@ -235,22 +235,30 @@ func createStream(ctx context.Context, js jetstream.JetStream, replicas int) (je
 	return st, nil
 }
 
+// createBucket creates the anchor bucket, or binds to it: never updates
+// it (the application's NATS user may not; see bus.AuditAdminSubjects).
 func createBucket(ctx context.Context, js jetstream.JetStream, replicas int) (jetstream.KeyValue, error) {
-	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	kv, err := js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket:      BucketHead,
 		Description: "facetriage audit trail: the head anchor",
 		History:     1,
 		Storage:     jetstream.FileStorage,
 		Replicas:    replicas,
 	})
+	if errors.Is(err, jetstream.ErrBucketExists) {
+		kv, err = js.KeyValue(ctx, BucketHead)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("audit: bucket %s: %w", BucketHead, err)
 	}
 	return kv, nil
 }
 
-// keepSafe refuses a stream that lets records go, and brings replicas,
-// subjects and the duplicate window to what they should be.
+// keepSafe refuses a stream that lets records go, or that is configured
+// otherwise than this Log would create it (replicas, subjects, duplicate
+// window): the application's NATS user may not reconfigure the trail (see
+// bus.AuditAdminSubjects), an operator changes it with the administrative
+// user.
 func keepSafe(ctx context.Context, js jetstream.JetStream, st jetstream.Stream, replicas int) (jetstream.Stream, error) {
 	want := streamConfig(replicas)
 	cfg := st.CachedInfo().Config
@@ -258,11 +266,8 @@ func keepSafe(ctx context.Context, js jetstream.JetStream, st jetstream.Stream, 
 		return nil, fmt.Errorf("%w: %s: %s", ErrUnsafeStream, StreamName, strings.Join(why, "; "))
 	}
 	if cfg.Replicas != want.Replicas || !slices.Equal(cfg.Subjects, want.Subjects) || cfg.Duplicates != want.Duplicates {
-		st, err := js.UpdateStream(ctx, want)
-		if err != nil {
-			return nil, fmt.Errorf("audit: update stream %s: %w", StreamName, err)
-		}
-		return st, nil
+		return nil, fmt.Errorf("%w: %s has replicas %d, subjects %v, duplicate window %s; want %d, %v, %s: an operator must change it with the administrative NATS user",
+			ErrStreamConfig, StreamName, cfg.Replicas, cfg.Subjects, cfg.Duplicates, want.Replicas, want.Subjects, want.Duplicates)
 	}
 	return st, nil
 }

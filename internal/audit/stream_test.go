@@ -17,7 +17,8 @@ func TestTheAPIRefusesToRemoveRecords(t *testing.T) {
 	ctx := testCtx(t)
 	srv, lg := startLog(t, "")
 	appendN(t, lg, 5)
-	st, err := srv.JS.Stream(ctx, StreamName)
+	adm := srv.Admin(t) // every NATS permission: the stream's own settings refuse
+	st, err := adm.Stream(ctx, StreamName)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +36,7 @@ func TestTheAPIRefusesToRemoveRecords(t *testing.T) {
 	}
 	cfg := streamConfig(1)
 	cfg.DenyDelete, cfg.DenyPurge = false, false
-	if _, err := srv.JS.UpdateStream(ctx, cfg); err == nil {
+	if _, err := adm.UpdateStream(ctx, cfg); err == nil {
 		t.Error("the stream could be updated to allow deletes")
 	}
 	wantClean(t, verify(t, lg), 5)
@@ -63,7 +64,7 @@ func TestVerifyReportsUnsafeSettings(t *testing.T) {
 	appendN(t, lg, 2)
 	cfg := streamConfig(1)
 	cfg.MaxAge = 24 * time.Hour
-	if _, err := srv.JS.UpdateStream(ctx, cfg); err != nil {
+	if _, err := srv.Admin(t).UpdateStream(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
 	rep := verify(t, lg)

@@ -32,11 +32,36 @@ type EmbeddedOptions struct {
 	// picks a free one.
 	Port int
 	Log  *slog.Logger
+	// App and Admin are the only users the server accepts: App with
+	// RoleAPI's permissions, Admin with every permission (RoleOps). Both
+	// are required.
+	App, Admin UserPass
+	// StoreKey encrypts the store with nats-server's store cipher (AES-GCM);
+	// empty leaves it in plain files. See StoreState.
+	StoreKey string
 }
 
 // StartEmbedded starts a JetStream server on loopback and waits until it
-// accepts connections.
+// accepts connections. It refuses a store that is encrypted when no key is
+// given, and one with streams written without a key when a key is given
+// (ErrStorePlain), and shuts down again if any stream of the store could not be
+// loaded (a wrong key, or damaged files): creating the topology over such a
+// store would put new, empty streams where the old ones lie.
 func StartEmbedded(o EmbeddedOptions) (*Embedded, error) {
+	if o.App.User == "" || o.App.Password == "" || o.Admin.User == "" || o.Admin.Password == "" || o.App.User == o.Admin.User {
+		return nil, errors.New("bus: embedded server: two users with passwords are required")
+	}
+	storeDir := filepath.Join(o.Dir, "jetstream")
+	st, err := InspectStore(storeDir)
+	if err != nil {
+		return nil, err
+	}
+	if st.Encrypted && o.StoreKey == "" {
+		return nil, fmt.Errorf("%w: %s holds encrypted streams (%s) and no key was given", ErrStoreKeyMissing, storeDir, strings.Join(st.EncryptedStreams, ", "))
+	}
+	if plain := st.Plain(); o.StoreKey != "" && len(plain) > 0 {
+		return nil, fmt.Errorf("%w: %s holds streams written without a key (%s)", ErrStorePlain, storeDir, strings.Join(plain, ", "))
+	}
 	port := o.Port
 	if port == 0 {
 		port = server.RANDOM_PORT
@@ -46,13 +71,21 @@ func StartEmbedded(o EmbeddedOptions) (*Embedded, error) {
 		Host:       "127.0.0.1",
 		Port:       port,
 		JetStream:  true,
-		StoreDir:   filepath.Join(o.Dir, "jetstream"),
+		StoreDir:   storeDir,
 		MaxPayload: MaxPayload,
 		// Records are the evidence trail: flush them to disk every second
 		// rather than every two minutes (the default).
 		SyncInterval: time.Second,
 		NoSigs:       true,
 		NoLog:        o.Log == nil,
+		Users: []*server.User{
+			{Username: o.App.User, Password: o.App.Password, Permissions: Permissions(RoleAPI)},
+			{Username: o.Admin.User, Password: o.Admin.Password},
+		},
+		AuthTimeout: 5,
+	}
+	if o.StoreKey != "" {
+		opts.JetStreamKey, opts.JetStreamCipher = o.StoreKey, server.AES
 	}
 	s, err := server.NewServer(opts)
 	if err != nil {
@@ -66,10 +99,43 @@ func StartEmbedded(o EmbeddedOptions) (*Embedded, error) {
 		s.Shutdown()
 		return nil, errors.New("bus: embedded server did not start within 30 s")
 	}
-	return &Embedded{srv: s}, nil
+	e := &Embedded{srv: s}
+	if err := e.checkLoaded(st.Streams); err != nil {
+		e.Shutdown()
+		return nil, err
+	}
+	return e, nil
 }
 
-// URL is the client URL, for other processes.
+// checkLoaded fails unless every stream found in the store was loaded.
+func (e *Embedded) checkLoaded(want []string) error {
+	if len(want) == 0 {
+		return nil
+	}
+	info, err := e.srv.Jsz(&server.JSzOptions{Accounts: true, Streams: true})
+	if err != nil {
+		return fmt.Errorf("bus: embedded server: %w", err)
+	}
+	loaded := map[string]bool{}
+	for _, a := range info.AccountDetails {
+		for _, s := range a.Streams {
+			loaded[s.Name] = true
+		}
+	}
+	var missing []string
+	for _, name := range want {
+		if !loaded[name] {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: %s (a wrong store key, or damaged files; the server's log says which); stopped before creating anything",
+			ErrStoreUnreadable, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// URL is the client URL, for other processes. It holds no credentials.
 func (e *Embedded) URL() string { return e.srv.ClientURL() }
 
 // Server is the underlying server (for in-process connections).
@@ -87,7 +153,9 @@ type slogAdapter struct{ l *slog.Logger }
 func (a slogAdapter) Noticef(f string, v ...any) { a.l.Debug(fmt.Sprintf(f, v...)) }
 func (a slogAdapter) Warnf(f string, v ...any) {
 	msg := fmt.Sprintf(f, v...)
-	if strings.HasPrefix(msg, "Maximum payloads over") { // MaxPayload is large on purpose
+	// MaxPayload is large on purpose; the passwords are in plain text in
+	// DATA/secrets anyway, for the clients.
+	if strings.HasPrefix(msg, "Maximum payloads over") || strings.HasPrefix(msg, "Plaintext passwords detected") {
 		a.l.Debug(msg)
 		return
 	}

@@ -144,11 +144,15 @@ type auditRestartCmd struct {
 }
 
 func (c *auditRestartCmd) Run(e *env) error {
-	rt, err := app.Connect(e.ctx, e.cfg, e.log, app.Own)
+	// Removing the old trail is the administrative NATS user's to do.
+	rt, err := app.ConnectAdmin(e.ctx, e.cfg, e.log)
 	if err != nil {
 		return err
 	}
 	defer rt.Close()
+	if e.cfg.Embedded() && !rt.Owner() {
+		return fmt.Errorf("%w: stop serve first: the trail is restarted with nothing writing to it", app.ErrBusy)
+	}
 	dir := e.cfg.DataDirOrDefault()
 	key, err := keys.Open(dir, e.cfg.SigningKey)
 	if err != nil {

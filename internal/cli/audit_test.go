@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -16,6 +14,8 @@ import (
 
 	"github.com/facetriage/facetriage/internal/app"
 	"github.com/facetriage/facetriage/internal/audit"
+	"github.com/facetriage/facetriage/internal/bus"
+	"github.com/facetriage/facetriage/internal/bus/bustest"
 	"github.com/facetriage/facetriage/internal/config"
 )
 
@@ -46,6 +46,8 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 			target = e.Seq
 		}
 	}
+	// Where record 7's "excluded" lies in the (encrypted) block file.
+	off := bustest.StoredOffset(t, rt.NC, audit.StreamName, target, []byte("excluded"))
 	rt.Close()
 
 	code, out, stderr := run(t, "--data", dir, "audit", "verify")
@@ -53,25 +55,10 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 		t.Fatalf("untouched trail: exit %d: %s %s", code, out, stderr)
 	}
 
-	// Turn record 7's "excluded" into "exclUded" in the block file.
-	altered := false
-	filepath.WalkDir(filepath.Join(dir, "jetstream"), func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !strings.HasSuffix(p, ".blk") || !strings.Contains(p, audit.StreamName) {
-			return nil
-		}
-		b, _ := os.ReadFile(p)
-		i := bytes.Index(b, []byte("caesar/215/0007"))
-		if i < 0 {
-			return nil
-		}
-		j := bytes.Index(b[i:], []byte("excluded"))
-		b[i+j+4] = 'U'
-		altered = os.WriteFile(p, b, 0o600) == nil
-		return nil
-	})
-	if !altered {
-		t.Fatal("record 7 not found in the audit stream's files")
-	}
+	// Turn record 7's "excluded" into "exclUded" in the block file: the
+	// store is encrypted, but with a key stream, so XOR-ing the file's byte
+	// changes the record's byte without the key.
+	bustest.XORStored(t, bustest.BlockFile(dir, audit.StreamName), off+4, []byte{'e' ^ 'U'})
 	code, out, stderr = run(t, "--data", dir, "audit", "verify")
 	if code != ExitError {
 		t.Fatalf("altered trail: exit %d, want %d: %s", code, ExitError, out)
@@ -90,6 +77,27 @@ func connect(t *testing.T, dir string) *app.Runtime {
 	}
 	t.Cleanup(rt.Close)
 	return rt
+}
+
+// admin is a connection to rt's embedded server as its administrative
+// user: the server's own credentials, which an attacker with the data
+// directory holds.
+func admin(t *testing.T, rt *app.Runtime) jetstream.JetStream {
+	t.Helper()
+	up, err := app.LoadAdminUser(rt.Cfg.DataDirOrDefault())
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc, err := bus.Client{URL: rt.Embedded.URL(), UserPass: &up, Role: bus.RoleOps, Name: "attacker"}.Connect(slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return js
 }
 
 // trail opens the data directory as serve does, appends n records and
@@ -148,10 +156,11 @@ func TestAuditVerifyReportsADeletedTrail(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
 	rt := trail(t, dir, 12)
-	if err := rt.JS.DeleteStream(ctx, audit.StreamName); err != nil {
+	js := admin(t, rt)
+	if err := js.DeleteStream(ctx, audit.StreamName); err != nil {
 		t.Fatal(err)
 	}
-	if err := rt.JS.DeleteStream(ctx, "KV_"+audit.BucketHead); err != nil {
+	if err := js.DeleteStream(ctx, "KV_"+audit.BucketHead); err != nil {
 		t.Fatal(err)
 	}
 	rt.Close()
@@ -194,7 +203,7 @@ func TestAuditVerifyReportsATruncatedTrail(t *testing.T) {
 	}
 	cfg := st.CachedInfo().Config
 	cfg.MaxMsgs = 10
-	if _, err := rt.JS.UpdateStream(ctx, cfg); err != nil {
+	if _, err := admin(t, rt).UpdateStream(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
 	rt.Close()
@@ -206,7 +215,7 @@ func TestAuditVerifyReportsATruncatedTrail(t *testing.T) {
 		t.Fatalf("opening the trail as serve does = %v, want ErrUnsafeStream", err)
 	}
 	cfg.MaxMsgs = 0 // lifted again, as an attacker covering tracks would
-	if _, err := rt.JS.UpdateStream(ctx, cfg); err != nil {
+	if _, err := admin(t, rt).UpdateStream(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := rt.OpenAudit(ctx); !errors.Is(err, audit.ErrDamaged) {
@@ -237,8 +246,9 @@ func TestAuditHeadKeptElsewhere(t *testing.T) {
 	}
 
 	rt := connect(t, dir)
+	js := admin(t, rt)
 	for _, name := range []string{audit.StreamName, "KV_" + audit.BucketHead} {
-		if err := rt.JS.DeleteStream(ctx, name); err != nil {
+		if err := js.DeleteStream(ctx, name); err != nil {
 			t.Fatal(err)
 		}
 	}

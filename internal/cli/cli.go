@@ -25,18 +25,21 @@ const (
 type grammar struct {
 	config.Config `embed:""`
 
-	Serve  serveCmd  `cmd:"" help:"Run the embedded default: NATS JetStream, every worker, the index and the HTTP API."`
-	Ingest ingestCmd `cmd:"" help:"Bring photos, folders, zip or tar archives into the archive; waits until each is indexed or failed."`
-	Search searchCmd `cmd:"" help:"Rank the individuals whose faces are nearest to the face in a photo."`
-	Status statusCmd `cmd:"" help:"Counts per stage and of photos, and the failures."`
-	Worker workerCmd `cmd:"" help:"Run one pipeline stage against a NATS cluster (scale-out mode)."`
-	Users  usersCmd  `cmd:"" help:"Manage accounts and API tokens."`
-	Audit  auditCmd  `cmd:"" help:"Check the audit trail, keep its head elsewhere, or start a new trail over a damaged one."`
-	Keys   keysCmd   `cmd:"" help:"The installation's signing key (audit head, evidence exports)."`
-	Export exportCmd `cmd:"" help:"Signed evidence exports: check one offline."`
-	Eval   evalCmd   `cmd:"" help:"Measure triage accuracy on a labelled dataset (family photo → archive) and choose the match thresholds."`
-	Embed  embedCmd  `cmd:"" help:"Find and describe every face in photos; one line per photo."`
-	Models modelsCmd `cmd:"" help:"Install and check the dlib model files."`
+	Serve      serveCmd      `cmd:"" help:"Run the embedded default: NATS JetStream, every worker, the index and the HTTP API."`
+	Ingest     ingestCmd     `cmd:"" help:"Bring photos, folders, zip or tar archives into the archive; waits until each is indexed or failed."`
+	Search     searchCmd     `cmd:"" help:"Rank the individuals whose faces are nearest to the face in a photo."`
+	Status     statusCmd     `cmd:"" help:"Counts per stage and of photos, and the failures."`
+	Worker     workerCmd     `cmd:"" help:"Run one pipeline stage against a NATS cluster (scale-out mode)."`
+	Users      usersCmd      `cmd:"" help:"Manage accounts and API tokens."`
+	Audit      auditCmd      `cmd:"" help:"Check the audit trail, keep its head elsewhere, or start a new trail over a damaged one."`
+	Keys       keysCmd       `cmd:"" help:"The installation's signing key (audit head, evidence exports)."`
+	Export     exportCmd     `cmd:"" help:"Signed evidence exports: check one offline."`
+	Backup     backupCmd     `cmd:"" help:"Write an encrypted, consistent snapshot of every stream (serve may run)."`
+	Restore    restoreCmd    `cmd:"" help:"Make a new data directory (--data NEWDIR) from a backup."`
+	DeployKeys deployKeysCmd `cmd:"" name:"deploy-keys" help:"Make the NATS keys of a scale-out deployment (see deploy/README.md)."`
+	Eval       evalCmd       `cmd:"" help:"Measure triage accuracy on a labelled dataset (family photo → archive) and choose the match thresholds."`
+	Embed      embedCmd      `cmd:"" help:"Find and describe every face in photos; one line per photo."`
+	Models     modelsCmd     `cmd:"" help:"Install and check the dlib model files."`
 }
 
 // env is what every subcommand's Run receives.

@@ -17,12 +17,15 @@ type workerCmd struct {
 	Instances int    `name:"instances" help:"Concurrent consumers (default: decode 2, faces one per recognizer, index 1)."`
 }
 
-// Run runs one stage against a NATS cluster, for the scale-out mode.
+// Run runs one stage against a NATS cluster, for the scale-out mode, as the
+// stage's NATS user (--nats-creds, --nats-nkey or --nats-userpass; see
+// deploy/), which may not create streams: serve, or `facetriage status`,
+// creates them as the api user.
 func (c *workerCmd) Run(e *env) error {
 	if e.cfg.Embedded() {
 		return usageError{errors.New("worker needs --nats URL (a JetStream cluster); the embedded mode runs every stage inside `facetriage serve`")}
 	}
-	rt, err := app.Connect(e.ctx, e.cfg, e.log, app.OwnOrAttach)
+	rt, err := app.ConnectWorker(e.ctx, e.cfg, e.log, c.Stage)
 	if err != nil {
 		return err
 	}

@@ -29,9 +29,18 @@ type Config struct {
 
 	NATS             string   `name:"nats" env:"FACETRIAGE_NATS" help:"NATS URL of a JetStream cluster (scale-out mode); empty runs an embedded server in DATA."`
 	NATSPort         int      `name:"nats-port" env:"FACETRIAGE_NATS_PORT" help:"Loopback port of the embedded NATS server (default: any free port; see DATA/serve.json)."`
+	NATSCreds        string   `name:"nats-creds" env:"FACETRIAGE_NATS_CREDS" type:"path" help:"NATS credentials file (.creds: JWT and seed) for --nats."`
+	NATSNKey         string   `name:"nats-nkey" env:"FACETRIAGE_NATS_NKEY" type:"path" help:"NATS NKEY user seed file for --nats."`
+	NATSUserFile     string   `name:"nats-userpass" env:"FACETRIAGE_NATS_USERPASS" type:"path" help:"File holding USER:PASSWORD (one line) for --nats."`
+	NATSTLSCA        string   `name:"nats-tls-ca" env:"FACETRIAGE_NATS_TLS_CA" type:"path" help:"CA certificate (PEM) to trust for the NATS servers' TLS, besides the system's."`
+	NATSTLSCert      string   `name:"nats-tls-cert" env:"FACETRIAGE_NATS_TLS_CERT" type:"path" help:"Client certificate (PEM) for NATS TLS, when the servers ask for one."`
+	NATSTLSKey       string   `name:"nats-tls-key" env:"FACETRIAGE_NATS_TLS_KEY" type:"path" help:"The client certificate's key (PEM)."`
 	Qdrant           string   `name:"qdrant" env:"FACETRIAGE_QDRANT" help:"Qdrant gRPC address host:port (scale-out mode); empty uses the embedded index in DATA."`
 	QdrantCollection string   `name:"qdrant-collection" env:"FACETRIAGE_QDRANT_COLLECTION" default:"faces" help:"Qdrant collection."`
-	QdrantAPIKey     string   `name:"qdrant-api-key" env:"FACETRIAGE_QDRANT_API_KEY" help:"Qdrant API key."`
+	QdrantAPIKey     string   `name:"qdrant-api-key" env:"FACETRIAGE_QDRANT_API_KEY" help:"Qdrant API key (use the variable: a flag shows in the process list)."`
+	QdrantTLS        bool     `name:"qdrant-tls" env:"FACETRIAGE_QDRANT_TLS" help:"Reach Qdrant over TLS (needed for an API key beyond a private network)."`
+	QdrantTLSCA      string   `name:"qdrant-tls-ca" env:"FACETRIAGE_QDRANT_TLS_CA" type:"path" help:"CA certificate (PEM) to trust for Qdrant's TLS instead of the system's; implies --qdrant-tls."`
+	QdrantExact      bool     `name:"qdrant-exact" env:"FACETRIAGE_QDRANT_EXACT" help:"Exact search in Qdrant (a full scan) instead of its approximate HNSW index."`
 	HTTP             string   `name:"http" env:"FACETRIAGE_HTTP" default:"127.0.0.1:8650" help:"Address of the HTTP API (health, readiness, metrics, search)."`
 	Replicas         int      `name:"replicas" env:"FACETRIAGE_REPLICAS" help:"Replicas of each JetStream stream and bucket (default 1; 3 on a cluster)."`
 	SigningKey       string   `name:"signing-key" env:"FACETRIAGE_SIGNING_KEY" type:"path" help:"Ed25519 signing key file (PKCS#8 PEM, mode 0600) for the audit head and evidence exports; share one among the API processes of a scale-out deployment (default: DATA/secrets/signing.key, made on first use)."`

@@ -14,7 +14,10 @@ package qdrant
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
+	"os"
 
 	"github.com/qdrant/go-client/qdrant"
 
@@ -40,10 +43,40 @@ type Config struct {
 	Addr string
 	// Collection is the collection's name; "faces" when empty.
 	Collection string
-	APIKey     string
-	UseTLS     bool
+	// APIKey is sent with every request (Qdrant's service.api_key); use it
+	// over TLS only, beyond a private network.
+	APIKey string
+	// UseTLS reaches Qdrant over TLS, trusting the system's CAs, or TLSCA.
+	UseTLS bool
+	// TLSCA is a CA certificate (PEM) to trust instead of the system's; it
+	// implies UseTLS.
+	TLSCA string
 	// Exact makes every search an exact scan, even over an HNSW index.
 	Exact bool
+}
+
+// clientConfig is the go-client's configuration for cfg.
+func clientConfig(cfg Config) (*qdrant.Config, error) {
+	host, port, err := splitAddr(cfg.Addr)
+	if err != nil {
+		return nil, err
+	}
+	// The client's own version check logs to the global logger and ignores
+	// ctx; Open's health check replaces it.
+	c := &qdrant.Config{Host: host, Port: port, APIKey: cfg.APIKey, UseTLS: cfg.UseTLS || cfg.TLSCA != "",
+		SkipCompatibilityCheck: true}
+	if cfg.TLSCA != "" {
+		pem, err := os.ReadFile(cfg.TLSCA)
+		if err != nil {
+			return nil, fmt.Errorf("qdrant: TLS CA: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("qdrant: TLS CA %s: no PEM certificate", cfg.TLSCA)
+		}
+		c.TLSConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	return c, nil
 }
 
 // Store is a face index in one Qdrant collection. It is safe for
@@ -59,18 +92,16 @@ type Store struct {
 // right vectors (128-d, euclidean) and payload indexes, creating what is
 // missing. An existing collection of another shape is an error.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	host, port, err := splitAddr(cfg.Addr)
+	cc, err := clientConfig(cfg)
 	if err != nil {
 		return nil, err
 	}
+	host, port := cc.Host, cc.Port
 	name := cfg.Collection
 	if name == "" {
 		name = DefaultCollection
 	}
-	// The client's own version check logs to the global logger and ignores
-	// ctx; the health check below replaces it.
-	client, err := qdrant.NewClient(&qdrant.Config{Host: host, Port: port, APIKey: cfg.APIKey, UseTLS: cfg.UseTLS,
-		SkipCompatibilityCheck: true})
+	client, err := qdrant.NewClient(cc)
 	if err != nil {
 		return nil, fmt.Errorf("qdrant: connect to %s:%d: %w", host, port, err)
 	}

@@ -40,7 +40,7 @@ func TestSuite(t *testing.T) {
 	})
 }
 
-var announce sync.Once
+var announced sync.Map // messages already printed
 
 // target is the Config of the Qdrant under test, without a collection.
 func target(t *testing.T) Config {
@@ -58,11 +58,13 @@ func target(t *testing.T) Config {
 	return Config{Addr: addr}
 }
 
-// say logs to the test and, once per run, to stdout, so CI output shows
-// which Qdrant ran.
+// say logs to the test and, once per run and message, to stdout, so CI
+// output shows which Qdrant ran.
 func say(t *testing.T, msg string) {
 	t.Log(msg)
-	announce.Do(func() { fmt.Println(msg) })
+	if _, dup := announced.LoadOrStore(msg, true); !dup {
+		fmt.Println(msg)
+	}
 }
 
 // openNew opens a store on a new collection named after the test, dropped
@@ -101,12 +103,11 @@ func drop(t *testing.T, cfg Config) {
 // rawClient is a plain go-client connection, closed when the test ends.
 func rawClient(t *testing.T, cfg Config) *qdrant.Client {
 	t.Helper()
-	host, port, err := splitAddr(cfg.Addr)
+	cc, err := clientConfig(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := qdrant.NewClient(&qdrant.Config{Host: host, Port: port, APIKey: cfg.APIKey, UseTLS: cfg.UseTLS,
-		SkipCompatibilityCheck: true})
+	c, err := qdrant.NewClient(cc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,8 @@ package standin
 
 import (
 	"context"
+	"crypto/subtle"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"sync"
@@ -21,6 +23,8 @@ import (
 	"github.com/qdrant/go-client/qdrant"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 )
 
@@ -62,14 +66,36 @@ func (s *Server) Register(r grpc.ServiceRegistrar) {
 	qdrant.RegisterPointsServer(r, &points{s: s})
 }
 
-// Start serves a new, empty stand-in on a free port of 127.0.0.1. stop
-// stops it and waits for it.
-func Start() (addr string, stop func(), err error) {
+// Options of StartWith.
+type Options struct {
+	// TLS serves over TLS with this configuration (its certificates).
+	TLS *tls.Config
+	// APIKey, when set, must be in every request's "api-key" metadata, as
+	// Qdrant requires its service.api_key; like Qdrant, the health check
+	// needs none. A request without it, or with another, is answered
+	// codes.Unauthenticated.
+	APIKey string
+}
+
+// Start serves a new, empty stand-in on a free port of 127.0.0.1, in plain
+// text and without an API key. stop stops it and waits for it.
+func Start() (addr string, stop func(), err error) { return StartWith(Options{}) }
+
+// StartWith serves a new, empty stand-in on a free port of 127.0.0.1 with
+// the options.
+func StartWith(o Options) (addr string, stop func(), err error) {
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, fmt.Errorf("qdrant stand-in: listen: %w", err)
 	}
-	srv := grpc.NewServer()
+	var opts []grpc.ServerOption
+	if o.TLS != nil {
+		opts = append(opts, grpc.Creds(credentials.NewTLS(o.TLS)))
+	}
+	if o.APIKey != "" {
+		opts = append(opts, grpc.UnaryInterceptor(requireKey(o.APIKey)))
+	}
+	srv := grpc.NewServer(opts...)
 	New().Register(srv)
 	done := make(chan struct{})
 	go func() {
@@ -84,6 +110,21 @@ func Start() (addr string, stop func(), err error) {
 		})
 	}
 	return lis.Addr().String(), stop, nil
+}
+
+// requireKey refuses every call but the health check without the key.
+func requireKey(key string) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
+		if info.FullMethod == "/qdrant.Qdrant/HealthCheck" {
+			return next(ctx, req)
+		}
+		md, _ := metadata.FromIncomingContext(ctx)
+		got := md.Get("api-key")
+		if len(got) != 1 || subtle.ConstantTimeCompare([]byte(got[0]), []byte(key)) != 1 {
+			return nil, status.Error(codes.Unauthenticated, "Must provide an API key or an Authorization bearer token")
+		}
+		return next(ctx, req)
+	}
 }
 
 // collection returns the named collection; the caller holds s.mu.
