@@ -20,8 +20,10 @@ import (
 	"filippo.io/age"
 
 	"github.com/facetriage/facetriage/internal/audit"
+	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/bus"
 	"github.com/facetriage/facetriage/internal/config"
+	"github.com/facetriage/facetriage/internal/keys"
 )
 
 // RestoreSummary says what a restore brought back, and how the restored
@@ -329,6 +331,15 @@ func (r *restorer) finish(ctx context.Context, sum *RestoreSummary) error {
 		return fmt.Errorf("app: the restored directory does not open: %w", err)
 	}
 	defer rt.Close()
+	dir := r.cfg.DataDirOrDefault()
+	key, err := keys.Open(dir, r.cfg.SigningKey)
+	if err != nil {
+		return err
+	}
+	if sum.Audit, err = audit.AdoptRestored(ctx, rt.JS, r.cfg.Replicas, filepath.Join(dir, audit.HeadFile), key,
+		auth.Operator(os.Getenv("USER")).AuditName(), "backup", audit.WithLogger(r.log)); err != nil {
+		return fmt.Errorf("app: the restored audit trail: %w", err)
+	}
 	lg, err := rt.OpenAudit(ctx)
 	if err != nil {
 		return fmt.Errorf("app: the restored audit trail: %w", err)

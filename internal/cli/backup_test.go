@@ -100,7 +100,8 @@ func TestBackupAndRestore(t *testing.T) {
 	for _, backup := range []string{live, idle} {
 		target := filepath.Join(t.TempDir(), "restored")
 		code, stdout, stderr := run(t, "--data", target, "restore", "--from", backup, "--key-file", keyFile)
-		if code != ExitOK || !strings.Contains(stdout, "audit trail: 4 records verified") {
+		// The 4 records backed up, the new head file's start and the restore.
+		if code != ExitOK || !strings.Contains(stdout, "audit trail: 6 records verified") {
 			t.Fatalf("restore %s: exit %d\n%s%s", filepath.Base(backup), code, stdout, stderr)
 		}
 		t.Log(strings.TrimSpace(stdout))
@@ -161,8 +162,16 @@ func checkRestored(t *testing.T, orig, target, caseID string) {
 		t.Fatal(err)
 	}
 	rep, err := lg.Verify(ctx)
-	if err != nil || !rep.OK() || rep.Records != 4 {
+	if err != nil || !rep.OK() || rep.Records != 6 {
 		t.Fatalf("audit: %+v, %v", rep, err)
+	}
+	var restored bool
+	lg.Read(ctx, 1, func(e audit.Event) error {
+		restored = restored || e.Action == "trail_restored" && e.Detail["backup_stream_created"] != ""
+		return nil
+	})
+	if !restored {
+		t.Error("the trail does not record that it was restored from a backup")
 	}
 	cs, err := cases.Open(ctx, rt.JS, 1)
 	if err != nil {
