@@ -145,12 +145,12 @@ func TestADeletedTrailIsReportedAndNotRecreated(t *testing.T) {
 				t.Fatal(err)
 			}
 			if c.stream {
-				if err := w.srv.JS.DeleteStream(ctx, StreamName); err != nil {
+				if err := w.srv.Admin(t).DeleteStream(ctx, StreamName); err != nil {
 					t.Fatal(err)
 				}
 			}
 			if c.bucket {
-				if err := w.srv.JS.DeleteKeyValue(ctx, BucketHead); err != nil {
+				if err := w.srv.Admin(t).DeleteKeyValue(ctx, BucketHead); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -177,7 +177,7 @@ func TestOpenWithoutAHeadFileStillRefusesADeletedStream(t *testing.T) {
 	ctx := testCtx(t)
 	srv, lg := startLog(t, "")
 	appendN(t, lg, 3)
-	if err := srv.JS.DeleteStream(ctx, StreamName); err != nil {
+	if err := srv.Admin(t).DeleteStream(ctx, StreamName); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Open(ctx, srv.JS, 1); !errors.Is(err, ErrDamaged) {
@@ -205,7 +205,7 @@ func TestAReplayedStreamIsReportedAsRecreated(t *testing.T) {
 		}
 		saved = append(saved, m)
 	}
-	if err := w.srv.JS.DeleteStream(ctx, StreamName); err != nil {
+	if err := w.srv.Admin(t).DeleteStream(ctx, StreamName); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(5 * time.Millisecond) // a creation time that differs
@@ -254,7 +254,7 @@ func TestReconfiguringTheStreamIsReported(t *testing.T) {
 			w.lg.Close()
 			cfg := streamConfig(1)
 			c.set(&cfg)
-			if _, err := w.srv.JS.UpdateStream(ctx, cfg); err != nil {
+			if _, err := w.srv.Admin(t).UpdateStream(ctx, cfg); err != nil {
 				t.Logf("the server refuses it: %v", err)
 				wantClean(t, w.inspect(t), 12)
 				return
@@ -287,7 +287,7 @@ func TestReconfiguringTheStreamIsReported(t *testing.T) {
 				return // nothing discarded
 			}
 			// The limit lifted: what it discarded is still missing.
-			if _, err := w.srv.JS.UpdateStream(ctx, streamConfig(1)); err != nil {
+			if _, err := w.srv.Admin(t).UpdateStream(ctx, streamConfig(1)); err != nil {
 				t.Fatal(err)
 			}
 			wantProblem(t, w.inspect(t), "missing: before the first record")
@@ -305,16 +305,16 @@ func TestRestartStartsANewTrailNamingTheOldHead(t *testing.T) {
 	w.lg.Close()
 	archive := t.TempDir()
 	r := Restart{Actor: "cli:operator", Reason: "someone capped the stream", ArchiveDir: archive}
-	if _, err := r.Run(ctx, w.srv.JS, WithWitness(w.path, w.key)); !errors.Is(err, ErrIntact) {
+	if _, err := r.Run(ctx, w.srv.Admin(t), WithWitness(w.path, w.key)); !errors.Is(err, ErrIntact) {
 		t.Fatalf("Restart of an intact trail = %v, want ErrIntact", err)
 	}
 	cfg := streamConfig(1)
 	cfg.MaxMsgs = 10
-	if _, err := w.srv.JS.UpdateStream(ctx, cfg); err != nil {
+	if _, err := w.srv.Admin(t).UpdateStream(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
 
-	first, err := r.Run(ctx, w.srv.JS, WithWitness(w.path, w.key))
+	first, err := r.Run(ctx, w.srv.Admin(t), WithWitness(w.path, w.key))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -319,7 +319,7 @@ func TestExportSaysWhenTheTrailFails(t *testing.T) {
 	}
 	cfg := st.CachedInfo().Config
 	cfg.MaxMsgs = 5
-	if _, err := f.rig.Srv.JS.UpdateStream(ctx, cfg); err != nil {
+	if _, err := f.rig.Srv.Admin(t).UpdateStream(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
