@@ -52,9 +52,14 @@ const (
 	// DuplicateWindow is how long a photo published twice is recognised by
 	// its Nats-Msg-Id; after it, the records' idempotence takes over.
 	DuplicateWindow = 10 * time.Minute
-	// StreamMaxBytes bounds the photos waiting in the decode and faces
-	// streams; publishing beyond it fails and ingest waits.
-	StreamMaxBytes = 2 << 30
+	// StreamMaxMsgs bounds the jobs waiting in each work queue; publishing
+	// beyond it fails and ingest waits. It is a count, not MaxBytes, on
+	// purpose: JetStream reserves a stream's MaxBytes against the store's
+	// whole limit when the stream is created, so three streams of 2 GiB
+	// each were refused on a disk with less than 8 GiB free, before a
+	// single photo was stored. The store's own limit (three quarters of
+	// the free disk when the server starts) bounds the bytes.
+	StreamMaxMsgs = 4096
 )
 
 // Backoff is the delay before each retry of a transient error.
@@ -129,7 +134,8 @@ func (t Topology) ensure(ctx context.Context, js jetstream.JetStream) error {
 			Replicas:    t.replicas(),
 			Duplicates:  DuplicateWindow,
 			MaxMsgSize:  MaxPayload,
-			MaxBytes:    StreamMaxBytes,
+			MaxMsgs:     StreamMaxMsgs,
+			MaxBytes:    -1,
 			Discard:     jetstream.DiscardNew,
 			Description: "facetriage " + stage + " work queue",
 		}
