@@ -130,7 +130,9 @@ func (s *sealed) resume(r io.Reader) (codec, int64, error) {
 	return c, int64(sealedHeaderLen), nil
 }
 
-func (s *sealed) ad(i uint64) []byte { return binary.LittleEndian.AppendUint64(append([]byte(nil), s.id[:]...), i) }
+func (s *sealed) ad(i uint64) []byte {
+	return binary.LittleEndian.AppendUint64(append([]byte(nil), s.id[:]...), i)
+}
 
 func (s *sealed) payloadLen(n uint32) int64 { return int64(n) }
 
