@@ -18,8 +18,13 @@ import (
 // ErrNotFound means there is no record under the key.
 var ErrNotFound = errors.New("archive: no such record")
 
+// ErrDamaged means records are counted in storage but cannot be read: they
+// fail the store's checksum, or are not records. The error names them.
+var ErrDamaged = errors.New("archive: records damaged in storage")
+
 // Catalogue is the archive's records in JetStream.
 type Catalogue struct {
+	js                                   jetstream.JetStream
 	photos, faces, individuals, failures jetstream.KeyValue
 	crops                                jetstream.ObjectStore
 	now                                  func() time.Time
@@ -27,7 +32,7 @@ type Catalogue struct {
 
 // Open binds to the buckets that bus.Topology.Ensure created.
 func Open(ctx context.Context, js jetstream.JetStream) (*Catalogue, error) {
-	c := &Catalogue{now: func() time.Time { return time.Now().UTC() }}
+	c := &Catalogue{js: js, now: func() time.Time { return time.Now().UTC() }}
 	var err error
 	for _, b := range []struct {
 		kv   *jetstream.KeyValue

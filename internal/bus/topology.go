@@ -43,6 +43,9 @@ const (
 	BucketIndividuals = "ft_individuals" // individual → its photos
 	BucketFailures    = "ft_failures"    // photos a stage gave up on
 	ObjectCrops       = "ft_crops"       // aligned face crops, by photo and face
+	// BucketHealth holds one key that readiness writes to learn whether
+	// the store takes writes.
+	BucketHealth = "ft_health"
 )
 
 // Delivery policy. A transient error is retried after Backoff[delivery-1];
@@ -160,6 +163,11 @@ func (t Topology) ensure(ctx context.Context, js jetstream.JetStream) error {
 		if _, err := js.CreateOrUpdateKeyValue(ctx, kc); err != nil {
 			return fmt.Errorf("bus: bucket %s: %w", b, err)
 		}
+	}
+	hc := jetstream.KeyValueConfig{Bucket: BucketHealth, History: 1, MaxValueSize: 256, Storage: jetstream.FileStorage,
+		Replicas: t.replicas(), Description: "facetriage readiness probe"}
+	if _, err := js.CreateOrUpdateKeyValue(ctx, hc); err != nil {
+		return fmt.Errorf("bus: bucket %s: %w", BucketHealth, err)
 	}
 	oc := jetstream.ObjectStoreConfig{Bucket: ObjectCrops, Storage: jetstream.FileStorage, Replicas: t.replicas()}
 	if _, err := js.CreateOrUpdateObjectStore(ctx, oc); err != nil {

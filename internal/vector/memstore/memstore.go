@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 
@@ -80,13 +81,16 @@ func OpenWith(dir string, o Options) (*Store, error) {
 }
 
 // Upsert adds points or replaces those with the same ID. With a journal, the
-// points are on disk (fsynced) when it returns.
+// points are on disk (fsynced) when it returns. A point the store already
+// holds as it is costs nothing: a rebuild over a complete index writes
+// nothing.
 func (s *Store) Upsert(ctx context.Context, points []vector.Point) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	points = s.changedLocked(points)
 	if len(points) == 0 {
 		return nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.log != nil {
 		if err := s.log.append(points); err != nil {
 			return fmt.Errorf("memstore: %w", err)
@@ -101,6 +105,37 @@ func (s *Store) Upsert(ctx context.Context, points []vector.Point) error {
 		}
 	}
 	return nil
+}
+
+// changedLocked returns the points that are new or differ from the stored
+// ones (a new slice when some are left out).
+func (s *Store) changedLocked(points []vector.Point) []vector.Point {
+	for k, p := range points {
+		if s.holds(p) {
+			out := append([]vector.Point{}, points[:k]...)
+			for _, q := range points[k+1:] {
+				if !s.holds(q) {
+					out = append(out, q)
+				}
+			}
+			return out
+		}
+	}
+	return points
+}
+
+// holds reports whether the store has p as it is.
+func (s *Store) holds(p vector.Point) bool {
+	i, ok := s.index[p.ID]
+	if !ok {
+		return false
+	}
+	a, b := s.payloads[i], p.Payload
+	if !a.Date.Equal(b.Date) {
+		return false
+	}
+	a.Date = b.Date
+	return a == b && slices.Equal(s.vecs[i*face.Dim:(i+1)*face.Dim], p.Vector[:])
 }
 
 func (s *Store) put(p vector.Point) {
