@@ -23,7 +23,7 @@ func (rt *Runtime) Ready(ctx context.Context, store vector.Store) error {
 			return err
 		// /readyz answers anyone: say why, without the path.
 		case errors.Is(se.Kind, ErrInsufficientStorage) && se.Free >= 0:
-			return fmt.Errorf("%w: %s free, at least %s needed", se.Kind, mib(se.Free), mib(se.MinFree))
+			return fmt.Errorf("%w: %s", se.Kind, se.space())
 		default:
 			return fmt.Errorf("%w: a probe write failed", se.Kind)
 		}

@@ -36,6 +36,9 @@ type StorageError struct {
 	Dir string
 	// Free is the space left on Dir's disk, MinFree what the store needs.
 	Free, MinFree int64
+	// AtLimit: JetStream refused at its own limit (three quarters of the
+	// disk that was free when it started), not for want of disk.
+	AtLimit bool
 	// Probe is the probe write's error, if it failed.
 	Probe error
 }
@@ -44,9 +47,9 @@ func (e *StorageError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Kind.Error())
 	if e.Dir != "" {
-		fmt.Fprintf(&b, " in the data directory %s: %s free", e.Dir, mib(e.Free))
+		fmt.Fprintf(&b, " in the data directory %s: %s", e.Dir, e.space())
 		if errors.Is(e.Kind, ErrInsufficientStorage) {
-			fmt.Fprintf(&b, ", at least %s needed; free space there and the work resumes", mib(e.MinFree))
+			b.WriteString("; free space there and the work resumes")
 		}
 	}
 	if e.Probe != nil {
@@ -57,6 +60,17 @@ func (e *StorageError) Error() string {
 
 // Unwrap gives Kind and Probe to errors.Is and errors.As.
 func (e *StorageError) Unwrap() []error { return []error{e.Kind, e.Probe} }
+
+// space says how much is free, and why that is not enough.
+func (e *StorageError) space() string {
+	switch {
+	case e.AtLimit:
+		return fmt.Sprintf("the store is at its limit (three quarters of the disk that was free when it started), %s free", mib(e.Free))
+	case errors.Is(e.Kind, ErrInsufficientStorage):
+		return fmt.Sprintf("%s free, at least %s needed", mib(e.Free), mib(e.MinFree))
+	}
+	return mib(e.Free) + " free"
+}
 
 func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
@@ -210,7 +224,7 @@ func (s *Storage) check(ctx context.Context) error {
 	defer s.mu.Unlock()
 	err := s.checkLocked(ctx)
 	if err != nil && (s.sticky || s.full) && s.spaceBack(freeOf(s.dir)) {
-		err = s.recoverLocked(ctx)
+		err = s.recoverLocked(ctx, err)
 	}
 	s.state, s.checked = err, time.Now()
 	if err != nil {
@@ -229,7 +243,8 @@ func (s *Storage) checkLocked(ctx context.Context) error {
 	}
 	low := s.dir != "" && free < s.o.MinFree
 	perr := s.probe(ctx)
-	noSpace := low || outOfSpace(perr)
+	atLimit := jetStreamLimit(perr)
+	noSpace := low || atLimit || diskFull(perr)
 	s.full = perr != nil && noSpace
 	if s.full {
 		// With the disk (nearly) full, a probe that gets no answer is a
@@ -240,7 +255,7 @@ func (s *Storage) checkLocked(ctx context.Context) error {
 		s.freeAtFailure = -1
 		return nil
 	}
-	e := &StorageError{Kind: ErrStoreUnwritable, Dir: s.dir, Free: free, MinFree: s.o.MinFree, Probe: perr}
+	e := &StorageError{Kind: ErrStoreUnwritable, Dir: s.dir, Free: free, MinFree: s.o.MinFree, Probe: perr, AtLimit: atLimit && !low}
 	if noSpace || s.sticky {
 		// With sticky set and the probe passing, another stream may still
 		// hold a write error from the full disk: not ready until the
@@ -282,7 +297,9 @@ func (s *Storage) noteFailureLocked(free int64, sticky bool) {
 	if s.freeAtFailure < 0 || free < s.freeAtFailure {
 		s.freeAtFailure = free
 	}
-	s.sticky = s.sticky || sticky
+	// Only the embedded server can be restarted; a cluster's errors
+	// clear as its servers recover, and the probe says when.
+	s.sticky = s.sticky || (sticky && s.rt.embeddedServer() != nil)
 }
 
 // spaceBack reports whether space came back since the failure: at least
@@ -292,17 +309,17 @@ func (s *Storage) spaceBack(free int64) bool {
 	return s.dir != "" && free >= s.o.MinFree && free >= s.freeAtFailure+s.o.MinFree
 }
 
-// recoverLocked restarts the embedded JetStream and checks again. In the
-// scale-out mode there is nothing to restart: the cluster's servers
-// recover as their operators free space.
-func (s *Storage) recoverLocked(ctx context.Context) error {
+// recoverLocked restarts the embedded JetStream and checks again; failing
+// is the check's answer until then. In the scale-out mode there is nothing
+// to restart: the cluster's servers recover as their operators free space.
+func (s *Storage) recoverLocked(ctx context.Context, failing error) error {
 	srv := s.rt.embeddedServer()
 	if srv == nil || time.Since(s.lastRestart) < 10*time.Second {
-		return s.state
+		return failing
 	}
 	s.lastRestart = time.Now()
 	s.rt.Log.Warn("space is back: restarting the embedded JetStream to clear its write errors", "data", s.dir, "free", freeOf(s.dir))
-	if err := restartJetStream(ctx, srv, s.rt.JS, bus.Topology{Replicas: s.rt.Cfg.Replicas}); err != nil {
+	if err := restartJetStream(ctx, srv, s.rt.JS, filepath.Join(s.dir, "jetstream"), bus.Topology{Replicas: s.rt.Cfg.Replicas}); err != nil {
 		s.rt.Log.Error("cannot restart the embedded JetStream: restart facetriage", "err", err)
 		return &StorageError{Kind: ErrStoreUnwritable, Dir: s.dir, Free: freeOf(s.dir), MinFree: s.o.MinFree, Probe: err}
 	}
@@ -312,16 +329,16 @@ func (s *Storage) recoverLocked(ctx context.Context) error {
 }
 
 // restartJetStream shuts JetStream down and enables it again on the same
-// storage, with the limit derived anew from the free space, then waits for
-// its API and ensures the topology.
-func restartJetStream(ctx context.Context, srv *server.Server, js jetstream.JetStream, topo bus.Topology) error {
-	cfg := srv.JetStreamConfig()
-	if cfg == nil {
-		return errors.New("JetStream is not running")
+// storage (storeDir, the server's option: bus.StartEmbedded's Dir/jetstream,
+// unless JetStream runs and says otherwise), with the limit derived anew
+// from the free space, then ensures the topology.
+func restartJetStream(ctx context.Context, srv *server.Server, js jetstream.JetStream, storeDir string, topo bus.Topology) error {
+	dir := storeDir
+	if cfg := srv.JetStreamConfig(); cfg != nil {
+		// The server keeps its store in StoreDir/jetstream and adds that
+		// last element again to the directory it is given.
+		dir = filepath.Dir(cfg.StoreDir)
 	}
-	// The server keeps its store in StoreDir/jetstream and adds that last
-	// element again to the directory it is given.
-	dir := filepath.Dir(cfg.StoreDir)
 	if err := srv.ShutdownJetStream(); err != nil {
 		return fmt.Errorf("shut JetStream down: %w", err)
 	}
@@ -333,13 +350,15 @@ func restartJetStream(ctx context.Context, srv *server.Server, js jetstream.JetS
 	return topo.Ensure(ctx, js)
 }
 
-// outOfSpace reports whether err says the store has no space: JetStream's
-// "insufficient resources" (its own limit), or the disk's ENOSPC.
-func outOfSpace(err error) bool {
+// jetStreamLimit reports whether err is JetStream refusing at its own
+// limit: JSInsufficientResourcesErr or JSStorageResourcesExceededErr.
+func jetStreamLimit(err error) bool {
 	var apiErr *jetstream.APIError
-	if errors.As(err, &apiErr) && (apiErr.ErrorCode == 10023 || apiErr.ErrorCode == 10047) {
-		return true // JSInsufficientResourcesErr, JSStorageResourcesExceededErr
-	}
+	return errors.As(err, &apiErr) && (apiErr.ErrorCode == 10023 || apiErr.ErrorCode == 10047)
+}
+
+// diskFull reports whether err is the disk's ENOSPC.
+func diskFull(err error) bool {
 	return errors.Is(err, syscall.ENOSPC) || (err != nil && strings.Contains(err.Error(), "no space left"))
 }
 

@@ -182,3 +182,26 @@ func TestSetAside(t *testing.T) {
 		t.Fatalf("count %d after setting the journal aside, want 0", n)
 	}
 }
+
+// Upserting points the store holds as they are writes nothing: a rebuild
+// over a complete index leaves the journal as it was.
+func TestUnchangedPointsAreNotWrittenAgain(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	pts := []vector.Point{point("a", 1), point("b", 2)}
+	pts[0].Payload.Date = time.Date(2013, 5, 12, 0, 0, 0, 0, time.UTC)
+	s.Upsert(ctx, pts)
+	size := s.log.size
+	s.Upsert(ctx, pts)
+	if s.log.size != size || s.log.records != 2 {
+		t.Fatalf("the same points again: %d records, %d bytes (was %d)", s.log.records, s.log.size, size)
+	}
+	s.Upsert(ctx, []vector.Point{point("a", 5), point("b", 2)})
+	if s.log.records != 3 {
+		t.Fatalf("one point changed: %d records, want 3", s.log.records)
+	}
+}
