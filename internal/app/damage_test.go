@@ -284,3 +284,28 @@ func TestDamagedIndexJournalIsRebuilt(t *testing.T) {
 		t.Logf("logged: %s", l[0])
 	}
 }
+
+// One photo's face records, read by key, as an export needs them: a
+// damaged one is named, the others are given.
+func TestFacesOfAPhotoNameTheDamagedOne(t *testing.T) {
+	dir := t.TempDir()
+	rt := connect(t, dir, quietLog())
+	putFaces(t, rt, 10)
+	rt.Close()
+	flip(t, dir, 4)
+	rt = connect(t, dir, quietLog())
+	ctx := context.Background()
+	for i, want := range map[int]error{3: nil, 4: archive.ErrDamaged} {
+		p, err := rt.Catalog.Photo(ctx, photoSHA(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs, err := rt.Catalog.FacesOf(ctx, p)
+		if !errors.Is(err, want) || (want == nil && len(fs) != 1) {
+			t.Errorf("photo %d: %d records, %v; want %v", i, len(fs), err, want)
+		}
+		if want != nil && !strings.Contains(err.Error(), archive.FaceKey(photoSHA(i), 0)) {
+			t.Errorf("the damaged record is not named: %v", err)
+		}
+	}
+}

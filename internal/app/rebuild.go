@@ -123,7 +123,8 @@ func (rt *Runtime) SyncIndexWith(ctx context.Context, s vector.Store, o SyncOpti
 		m.outcome("complete")
 	}
 	if rebuild {
-		log.Info("index rebuilt from the face records", "read", scan.Read, "added", r.added, "damaged", len(scan.Damaged), "took", took)
+		log.Info("index rebuilt from the face records", "read", scan.Read, "added", r.added, "damaged", len(scan.Damaged),
+			"without_photo_record", r.noPhoto, "took", took)
 	}
 	return r.added, nil
 }
@@ -135,7 +136,9 @@ type refill struct {
 	photos map[string]archive.Photo
 	batch  []vector.Point
 	added  int
-	m      *syncMetrics
+	// noPhoto counts the photos whose record could not be read.
+	noPhoto int
+	m       *syncMetrics
 }
 
 func (r *refill) add(ctx context.Context, f archive.FaceRecord) error {
@@ -146,8 +149,10 @@ func (r *refill) add(ctx context.Context, f archive.FaceRecord) error {
 		if errors.Is(err, archive.ErrNotFound) {
 			// The photo's record cannot be read: the face is still indexed,
 			// as its individual, without source, branch and date.
-			r.rt.Log.Warn("face record without a readable photo record: indexed without source, branch and date",
-				"sha256", f.Photo, "face", f.Index)
+			if r.noPhoto++; r.noPhoto <= maxNamed {
+				r.rt.Log.Warn("face record without a readable photo record: indexed without source, branch and date",
+					"sha256", f.Photo, "face", f.Index)
+			}
 		} else if err != nil {
 			return err
 		}

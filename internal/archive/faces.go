@@ -71,6 +71,30 @@ func (c *Catalogue) Face(ctx context.Context, photo string, index int) (FaceReco
 	return f, json.Unmarshal(e.Value(), &f)
 }
 
+// FacesOf returns the face records of one photo (p.Faces of them), read
+// by key. A record that cannot be read is an error wrapping ErrDamaged
+// that names it; the others are returned with it.
+func (c *Catalogue) FacesOf(ctx context.Context, p Photo) ([]FaceRecord, error) {
+	var out []FaceRecord
+	var damaged []string
+	for i := 0; i < p.Faces; i++ {
+		f, err := c.Face(ctx, p.SHA256, i)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			// The photo counts it: it was written, and cannot be read.
+			damaged = append(damaged, FaceKey(p.SHA256, i))
+		case err != nil:
+			return out, err
+		default:
+			out = append(out, f)
+		}
+	}
+	if len(damaged) > 0 {
+		return out, fmt.Errorf("%w: face record(s) %s", ErrDamaged, strings.Join(damaged, ", "))
+	}
+	return out, nil
+}
+
 // Faces calls fn with every readable face record. When some cannot be
 // read, it still gives every other one to fn, then returns ErrDamaged with
 // their names.
