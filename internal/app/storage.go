@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -159,7 +160,11 @@ func (rt *Runtime) WatchStorage(o StorageOptions) *Storage {
 		Name: "facetriage_jetstream_restarts_total", Help: "Restarts of the embedded JetStream to recover from a full disk.",
 	}))
 	if srv := rt.embeddedServer(); srv != nil {
-		srv.SetLoggerV2(writeErrorHook{inner: srv.Logger(), seen: s.sawWriteError}, false, false, false)
+		// The server closes a logger it replaces that is an io.Closer:
+		// such a logger is left alone, and the probe alone watches.
+		if inner := srv.Logger(); !isCloser(inner) {
+			srv.SetLoggerV2(writeErrorHook{inner: inner, seen: s.sawWriteError}, false, false, false)
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -188,7 +193,7 @@ func (s *Storage) watch(ctx context.Context) {
 	defer t.Stop()
 	var last error
 	for {
-		err := s.check(ctx)
+		err := s.check(ctx, 0)
 		switch {
 		case ctx.Err() != nil:
 			return
@@ -209,19 +214,17 @@ func (s *Storage) watch(ctx context.Context) {
 // Check reports whether the store takes writes: nil, or a *StorageError
 // that says why not. Answers are reused for a second, so callers may ask
 // before every write.
-func (s *Storage) Check(ctx context.Context) error {
-	s.mu.Lock()
-	if time.Since(s.checked) < time.Second {
-		defer s.mu.Unlock()
-		return s.state
-	}
-	s.mu.Unlock()
-	return s.check(ctx)
-}
+func (s *Storage) Check(ctx context.Context) error { return s.check(ctx, time.Second) }
 
-func (s *Storage) check(ctx context.Context) error {
+// check answers from the last check when it is younger than fresh, and
+// checks again otherwise. Callers that arrive during a check wait for it
+// and share its answer.
+func (s *Storage) check(ctx context.Context, fresh time.Duration) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if time.Since(s.checked) < fresh {
+		return s.state
+	}
 	err := s.checkLocked(ctx)
 	if err != nil && (s.sticky || s.full) && s.spaceBack(freeOf(s.dir)) {
 		err = s.recoverLocked(ctx, err)
@@ -249,7 +252,7 @@ func (s *Storage) checkLocked(ctx context.Context) error {
 	if s.full {
 		// With the disk (nearly) full, a probe that gets no answer is a
 		// write that failed with ENOSPC: its stream keeps the error.
-		s.noteFailureLocked(free, low || strings.Contains(perr.Error(), "no space left"))
+		s.noteFailureLocked(free, low || diskFull(perr))
 	}
 	if perr == nil && !low && !s.sticky {
 		s.freeAtFailure = -1
@@ -372,6 +375,11 @@ func freeOf(dir string) int64 {
 		return -1
 	}
 	return int64(st.Bavail) * int64(st.Bsize)
+}
+
+func isCloser(l server.Logger) bool {
+	_, ok := l.(io.Closer)
+	return ok
 }
 
 // writeErrorHook passes the server's log on, and calls seen when a line
