@@ -37,7 +37,9 @@ func (rt *Runtime) OpenStore(ctx context.Context) (vector.Store, error) {
 	if !rt.Owner() {
 		return nil, errors.New("app: the embedded index belongs to the process that owns the data directory")
 	}
-	s, err := openIndex(rt.IndexDir(), rt.Log)
+	// memstore.Options{Key: ...} seals the journal: the key is to come
+	// from the data directory's secrets.
+	s, err := openIndex(rt.IndexDir(), memstore.Options{}, rt.Log)
 	if err != nil {
 		return nil, err
 	}
@@ -48,8 +50,8 @@ func (rt *Runtime) OpenStore(ctx context.Context) (vector.Store, error) {
 // openIndex opens the embedded index. A damaged journal is set aside, for
 // inspection, and an empty index is opened in its place: the index is a
 // projection of the face records, and SyncIndex fills it again.
-func openIndex(dir string, log *slog.Logger) (*memstore.Store, error) {
-	s, err := memstore.Open(dir)
+func openIndex(dir string, o memstore.Options, log *slog.Logger) (*memstore.Store, error) {
+	s, err := memstore.OpenWith(dir, o)
 	if !errors.Is(err, memstore.ErrCorrupt) {
 		return s, err
 	}
@@ -58,7 +60,7 @@ func openIndex(dir string, log *slog.Logger) (*memstore.Store, error) {
 		return nil, fmt.Errorf("%w; setting it aside failed too (%v): move %s away and start again, and the index is rebuilt from the face records", err, aerr, dir)
 	}
 	log.Error("the index journal is damaged: set aside, and the index is rebuilt from the face records", "err", err, "kept", moved)
-	return memstore.Open(dir)
+	return memstore.OpenWith(dir, o)
 }
 
 // OpenEngine loads the face engine.

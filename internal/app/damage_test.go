@@ -69,39 +69,39 @@ func putFaces(t *testing.T, rt *app.Runtime, n int) {
 	}
 }
 
-// faceBlock returns the block file of the face-record bucket's stream.
-func faceBlock(t *testing.T, dir string) string {
+// bucketBlock returns the block file of a bucket's stream.
+func bucketBlock(t *testing.T, dir, bucket string) string {
 	t.Helper()
 	var blocks []string
 	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && strings.HasSuffix(p, ".blk") && filepath.Base(filepath.Dir(filepath.Dir(p))) == "KV_"+bus.BucketFaces {
+		if err == nil && strings.HasSuffix(p, ".blk") && filepath.Base(filepath.Dir(filepath.Dir(p))) == "KV_"+bucket {
 			blocks = append(blocks, p)
 		}
 		return nil
 	})
 	if len(blocks) != 1 {
-		t.Fatalf("%d block files of KV_%s under %s, want 1: has the file store's layout changed?", len(blocks), bus.BucketFaces, dir)
+		t.Fatalf("%d block files of KV_%s under %s, want 1: has the file store's layout changed?", len(blocks), bucket, dir)
 	}
 	return blocks[0]
 }
 
-// flip inverts 64 bytes of the face-record block of a stopped server:
-// at the start of the block, or inside the record of photo i's face.
-func flip(t *testing.T, dir string, i int) {
+// flipIn inverts 64 bytes of a bucket's block of a stopped server: at the
+// start of the block (key ""), or inside the record of key.
+func flipIn(t *testing.T, dir, bucket, key string) {
 	t.Helper()
-	path := faceBlock(t, dir)
+	path := bucketBlock(t, dir, bucket)
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	at := 0
-	if i >= 0 {
-		subject := "$KV." + bus.BucketFaces + "." + archive.FaceKey(photoSHA(i), 0)
+	if key != "" {
+		subject := "$KV." + bucket + "." + key
 		at = bytes.Index(b, []byte(subject))
 		if at < 0 {
 			t.Fatalf("no record of %s in %s", subject, path)
 		}
-		at += len(subject) + 100 // inside its descriptor
+		at += len(subject) + 100 // inside its value
 	}
 	for k := at; k < at+64; k++ {
 		b[k] ^= 0xff
@@ -109,6 +109,16 @@ func flip(t *testing.T, dir string, i int) {
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// flip damages the face record of photo i, or with i < 0 the block's start.
+func flip(t *testing.T, dir string, i int) {
+	t.Helper()
+	key := ""
+	if i >= 0 {
+		key = archive.FaceKey(photoSHA(i), 0)
+	}
+	flipIn(t, dir, bus.BucketFaces, key)
 }
 
 func gauge(t *testing.T, rt *app.Runtime, name string) float64 {
@@ -307,5 +317,23 @@ func TestFacesOfAPhotoNameTheDamagedOne(t *testing.T) {
 		if want != nil && !strings.Contains(err.Error(), archive.FaceKey(photoSHA(i), 0)) {
 			t.Errorf("the damaged record is not named: %v", err)
 		}
+	}
+}
+
+// Listing the photos (facetriage status) gives every readable record and
+// names a damaged one, instead of waiting for it forever.
+func TestPhotosNameADamagedRecord(t *testing.T) {
+	dir := t.TempDir()
+	rt := connect(t, dir, quietLog())
+	putFaces(t, rt, 10)
+	rt.Close()
+	flipIn(t, dir, bus.BucketPhotos, photoSHA(6))
+	rt = connect(t, dir, quietLog())
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	n := 0
+	err := rt.Catalog.Photos(ctx, func(archive.Photo) error { n++; return nil })
+	if !errors.Is(err, archive.ErrDamaged) || !strings.Contains(err.Error(), photoSHA(6)) || n != 9 {
+		t.Fatalf("read %d photos and %v; want 9 and ErrDamaged naming %s", n, err, photoSHA(6))
 	}
 }

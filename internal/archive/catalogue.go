@@ -136,15 +136,12 @@ func keyOf(s string) string {
 	return hex.EncodeToString(h[:16])
 }
 
-// Photos calls fn with every photo record, in no particular order.
+// Photos calls fn with every readable photo record, in no particular
+// order. When some cannot be read, it still gives every other one to fn,
+// then returns ErrDamaged with their names.
 func (c *Catalogue) Photos(ctx context.Context, fn func(Photo) error) error {
-	return bus.EachValue(ctx, c.photos, func(b []byte) error {
-		var p Photo
-		if err := json.Unmarshal(b, &p); err != nil {
-			return err
-		}
-		return fn(p)
-	})
+	scan, err := scanBucket(ctx, c, bus.BucketPhotos, bus.ScanOptions{}, fn)
+	return scan.damagedErr("photo", err)
 }
 
 // Watch calls fn with every later change to a photo record, until ctx ends.

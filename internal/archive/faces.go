@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/facetriage/facetriage/internal/bus"
@@ -100,25 +99,11 @@ func (c *Catalogue) FacesOf(ctx context.Context, p Photo) ([]FaceRecord, error) 
 // their names.
 func (c *Catalogue) Faces(ctx context.Context, fn func(FaceRecord) error) error {
 	scan, err := c.ScanFaces(ctx, bus.ScanOptions{}, fn)
-	if err == nil && len(scan.Damaged) > 0 {
-		err = fmt.Errorf("%w: %d face record(s): %s", ErrDamaged, len(scan.Damaged), strings.Join(scan.Damaged, ", "))
-	}
-	return err
+	return scan.damagedErr("face", err)
 }
 
-// FaceScan is what a pass over the face records found.
-type FaceScan struct {
-	// Expected is the number of records the bucket counted when the pass
-	// began; Read the number given to fn.
-	Expected, Read int
-	// Damaged names the records that are counted but cannot be read: the
-	// key (photo SHA-256, a dot, the face index) when the server still
-	// knows it, otherwise "sequence N" of the bucket's stream.
-	Damaged []string
-}
-
-// DamagedFace splits a damaged record's name into the photo and the face
-// index; ok is false for a name that is only a sequence.
+// DamagedFace splits a damaged face record's name into the photo and the
+// face index; ok is false for a name that is only a sequence.
 func DamagedFace(name string) (photo string, index int, ok bool) {
 	photo, idx, found := strings.Cut(name, ".")
 	if !found {
@@ -129,41 +114,9 @@ func DamagedFace(name string) (photo string, index int, ok bool) {
 }
 
 // ScanFaces calls fn with every readable face record, reports progress as
-// o says (its Subjects are ignored), and names the records that cannot be
-// read instead of waiting for them: the server skips a record that fails
-// its checksum.
-func (c *Catalogue) ScanFaces(ctx context.Context, o bus.ScanOptions, fn func(FaceRecord) error) (FaceScan, error) {
-	var scan FaceScan
-	prefix := "$KV." + bus.BucketFaces + "."
-	o.Subjects = prefix + ">"
-	rep, err := bus.Scan(ctx, c.js, "KV_"+bus.BucketFaces, o,
-		func(subject string, h nats.Header, b []byte) error {
-			if op := h.Get("KV-Operation"); op == "DEL" || op == "PURGE" {
-				return nil // a deleted key
-			}
-			var f FaceRecord
-			if err := json.Unmarshal(b, &f); err != nil {
-				// The bytes pass the store's checksum but are not a record:
-				// changed by someone who also fixed the checksum.
-				scan.Damaged = append(scan.Damaged, strings.TrimPrefix(subject, prefix))
-				return nil
-			}
-			scan.Read++
-			return fn(f)
-		})
-	scan.Expected = rep.Expected
-	for _, subj := range rep.Lost {
-		scan.Damaged = append(scan.Damaged, strings.TrimPrefix(subj, prefix))
-	}
-	if len(rep.Unreadable) > len(rep.Lost) { // some keys are gone too: name the sequences
-		for _, seq := range rep.Unreadable {
-			scan.Damaged = append(scan.Damaged, "sequence "+strconv.FormatUint(seq, 10))
-		}
-	}
-	if err != nil {
-		return scan, fmt.Errorf("archive: face records: %w", err)
-	}
-	return scan, nil
+// o says, and names the records that cannot be read (scanBucket).
+func (c *Catalogue) ScanFaces(ctx context.Context, o bus.ScanOptions, fn func(FaceRecord) error) (BucketScan, error) {
+	return scanBucket(ctx, c, bus.BucketFaces, o, fn)
 }
 
 // CountFaces is the number of face records.
