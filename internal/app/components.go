@@ -52,7 +52,10 @@ func (rt *Runtime) OpenStore(ctx context.Context) (vector.Store, error) {
 // projection of the face records, and SyncIndex fills it again.
 func openIndex(dir string, o memstore.Options, log *slog.Logger) (*memstore.Store, error) {
 	s, err := memstore.OpenWith(dir, o)
-	if !errors.Is(err, memstore.ErrCorrupt) {
+	switch {
+	case errors.Is(err, memstore.ErrWrongKey) || errors.Is(err, memstore.ErrKeyRequired):
+		return nil, fmt.Errorf("%w: give the key it was sealed with, or move %s aside and the index is rebuilt from the face records", err, dir)
+	case !errors.Is(err, memstore.ErrCorrupt):
 		return s, err
 	}
 	moved, aerr := memstore.SetAside(dir, time.Now())
