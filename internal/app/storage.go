@@ -246,13 +246,13 @@ func (s *Storage) checkLocked(ctx context.Context) error {
 	}
 	low := s.dir != "" && free < s.o.MinFree
 	perr := s.probe(ctx)
-	atLimit := jetStreamLimit(perr)
-	noSpace := low || atLimit || diskFull(perr)
+	atLimit := bus.IsAtLimit(perr)
+	noSpace := low || bus.IsOutOfSpace(perr)
 	s.full = perr != nil && noSpace
 	if s.full {
 		// With the disk (nearly) full, a probe that gets no answer is a
 		// write that failed with ENOSPC: its stream keeps the error.
-		s.noteFailureLocked(free, low || diskFull(perr))
+		s.noteFailureLocked(free, low || (perr != nil && !atLimit && bus.IsOutOfSpace(perr)))
 	}
 	if perr == nil && !low && !s.sticky {
 		s.freeAtFailure = -1
@@ -351,18 +351,6 @@ func restartJetStream(ctx context.Context, srv *server.Server, js jetstream.JetS
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	return topo.Ensure(ctx, js)
-}
-
-// jetStreamLimit reports whether err is JetStream refusing at its own
-// limit: JSInsufficientResourcesErr or JSStorageResourcesExceededErr.
-func jetStreamLimit(err error) bool {
-	var apiErr *jetstream.APIError
-	return errors.As(err, &apiErr) && (apiErr.ErrorCode == 10023 || apiErr.ErrorCode == 10047)
-}
-
-// diskFull reports whether err is the disk's ENOSPC.
-func diskFull(err error) bool {
-	return errors.Is(err, syscall.ENOSPC) || (err != nil && strings.Contains(err.Error(), "no space left"))
 }
 
 // freeOf is the space left for unprivileged writers on dir's disk, or -1.

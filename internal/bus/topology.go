@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -127,6 +129,32 @@ func transient(err error) bool {
 		errors.Is(err, jetstream.ErrJetStreamNotEnabled) || errors.Is(err, nats.ErrNoResponders)
 }
 
+// keep is err, unless the store is out of space and the thing exists
+// already (exists returns nil): then the existing one is kept, so that a
+// command started on a full disk runs, and can say why it cannot write.
+// The next start applies the update.
+func keep(err error, exists func() error) error {
+	if err != nil && IsOutOfSpace(err) && exists() == nil {
+		return nil
+	}
+	return err
+}
+
+// IsOutOfSpace reports whether err says the store has no space: the disk's
+// ENOSPC (nats-server recognises it by its text too: store.go,
+// isOutOfSpaceErr) or JetStream's own limit (IsAtLimit).
+func IsOutOfSpace(err error) bool {
+	return IsAtLimit(err) || errors.Is(err, syscall.ENOSPC) || (err != nil && strings.Contains(err.Error(), "no space left"))
+}
+
+// IsAtLimit reports whether err is JetStream refusing at its own storage
+// limit: JSInsufficientResourcesErr (10023) or
+// JSStorageResourcesExceededErr (10047).
+func IsAtLimit(err error) bool {
+	var apiErr *jetstream.APIError
+	return errors.As(err, &apiErr) && (apiErr.ErrorCode == 10023 || apiErr.ErrorCode == 10047)
+}
+
 func (t Topology) ensure(ctx context.Context, js jetstream.JetStream) error {
 	for _, stage := range Stages {
 		sc := jetstream.StreamConfig{
@@ -142,7 +170,7 @@ func (t Topology) ensure(ctx context.Context, js jetstream.JetStream) error {
 			Discard:     jetstream.DiscardNew,
 			Description: "facetriage " + stage + " work queue",
 		}
-		if _, err := js.CreateOrUpdateStream(ctx, sc); err != nil {
+		if _, err := js.CreateOrUpdateStream(ctx, sc); keep(err, func() error { _, err := js.Stream(ctx, sc.Name); return err }) != nil {
 			return fmt.Errorf("bus: stream %s: %w", sc.Name, err)
 		}
 		cc := jetstream.ConsumerConfig{
@@ -154,23 +182,24 @@ func (t Topology) ensure(ctx context.Context, js jetstream.JetStream) error {
 			FilterSubject: SubjectOf(stage),
 			Description:   "facetriage " + stage + " workers",
 		}
-		if _, err := js.CreateOrUpdateConsumer(ctx, sc.Name, cc); err != nil {
+		if _, err := js.CreateOrUpdateConsumer(ctx, sc.Name, cc); keep(err, func() error { _, err := js.Consumer(ctx, sc.Name, stage); return err }) != nil {
 			return fmt.Errorf("bus: consumer %s: %w", stage, err)
 		}
 	}
+	kvs := []jetstream.KeyValueConfig{
+		{Bucket: BucketHealth, History: 1, MaxValueSize: 256, Description: "facetriage readiness probe"},
+	}
 	for _, b := range []string{BucketPhotos, BucketFaces, BucketIndividuals, BucketFailures} {
-		kc := jetstream.KeyValueConfig{Bucket: b, History: 1, Storage: jetstream.FileStorage, Replicas: t.replicas()}
-		if _, err := js.CreateOrUpdateKeyValue(ctx, kc); err != nil {
-			return fmt.Errorf("bus: bucket %s: %w", b, err)
+		kvs = append(kvs, jetstream.KeyValueConfig{Bucket: b, History: 1})
+	}
+	for _, kc := range kvs {
+		kc.Storage, kc.Replicas = jetstream.FileStorage, t.replicas()
+		if _, err := js.CreateOrUpdateKeyValue(ctx, kc); keep(err, func() error { _, err := js.KeyValue(ctx, kc.Bucket); return err }) != nil {
+			return fmt.Errorf("bus: bucket %s: %w", kc.Bucket, err)
 		}
 	}
-	hc := jetstream.KeyValueConfig{Bucket: BucketHealth, History: 1, MaxValueSize: 256, Storage: jetstream.FileStorage,
-		Replicas: t.replicas(), Description: "facetriage readiness probe"}
-	if _, err := js.CreateOrUpdateKeyValue(ctx, hc); err != nil {
-		return fmt.Errorf("bus: bucket %s: %w", BucketHealth, err)
-	}
 	oc := jetstream.ObjectStoreConfig{Bucket: ObjectCrops, Storage: jetstream.FileStorage, Replicas: t.replicas()}
-	if _, err := js.CreateOrUpdateObjectStore(ctx, oc); err != nil {
+	if _, err := js.CreateOrUpdateObjectStore(ctx, oc); keep(err, func() error { _, err := js.ObjectStore(ctx, ObjectCrops); return err }) != nil {
 		return fmt.Errorf("bus: object store %s: %w", ObjectCrops, err)
 	}
 	return nil
