@@ -11,4 +11,11 @@
 // `serve` writes DATA/serve.json, and `ingest`, `search` and `status` either
 // attach to the running serve or, when none runs, own the directory for
 // their own run.
+//
+// Storage faults end in a named cause and nothing lost: SyncIndex reads
+// every face record at start, names the damaged ones and refills the index
+// within a deadline; a damaged index journal is set aside and rebuilt;
+// Storage watches whether the store can write (Ready, /readyz), and
+// restarts the embedded JetStream in-process once a full disk has space
+// again.
 package app
