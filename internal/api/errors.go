@@ -1,10 +1,14 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
+	"github.com/nats-io/nats.go"
+
 	"github.com/facetriage/facetriage/internal/auth"
+	"github.com/facetriage/facetriage/internal/bus"
 	"github.com/facetriage/facetriage/internal/cases"
 	"github.com/facetriage/facetriage/internal/pipeline"
 	"github.com/facetriage/facetriage/internal/search"
@@ -79,13 +83,19 @@ func Classify(err error) (status int, kind string) {
 	if k := pipeline.ErrorKind(err); k != "" {
 		return http.StatusUnprocessableEntity, "photo_" + k
 	}
+	if bus.IsOutOfSpace(err) {
+		return http.StatusServiceUnavailable, "storage_full"
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) || errors.Is(err, nats.ErrConnectionClosed) {
+		return http.StatusServiceUnavailable, "unavailable"
+	}
 	return http.StatusInternalServerError, "internal"
 }
 
 // ErrorKinds lists every kind Classify can give but the photo kinds, for
 // the web UI's message catalogue test.
 func ErrorKinds() []string {
-	out := []string{"internal"}
+	out := []string{"internal", "storage_full", "unavailable"}
 	for _, e := range errorTable {
 		out = append(out, e.kind)
 	}
@@ -97,14 +107,16 @@ func ErrorKinds() []string {
 var messages = map[string]string{
 	"bad_credentials": "invalid user name or password (or the account is locked for a while after too many attempts)",
 	"internal":        "internal error",
+	"storage_full":    "the data store is full: an administrator must free space; nothing was changed",
+	"unavailable":     "the data store does not answer: try again in a minute",
 }
 
 // fail answers with the status and kind an error deserves; a 500 is
 // logged, and tells the client nothing more.
 func (d *Deps) fail(w http.ResponseWriter, err error) {
 	status, kind := Classify(err)
-	if status == http.StatusInternalServerError {
-		d.Log.Error("request failed", "err", err)
+	if status >= http.StatusInternalServerError {
+		d.Log.Error("request failed", "kind", kind, "err", err)
 	}
 	msg, ok := messages[kind]
 	if !ok {

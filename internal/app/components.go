@@ -2,9 +2,15 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"sync"
+	"time"
+
+	"golang.org/x/crypto/hkdf"
 
 	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/bus"
@@ -35,12 +41,37 @@ func (rt *Runtime) OpenStore(ctx context.Context) (vector.Store, error) {
 	if !rt.Owner() {
 		return nil, errors.New("app: the embedded index belongs to the process that owns the data directory")
 	}
-	s, err := memstore.Open(rt.IndexDir())
+	// The journal holds face descriptors: it is sealed with a key derived
+	// from the store key, as the store itself is encrypted.
+	key, err := journalKey(rt.storeKey)
+	if err != nil {
+		return nil, err
+	}
+	s, err := openIndex(rt.IndexDir(), memstore.Options{Key: key}, rt.Log)
 	if err != nil {
 		return nil, err
 	}
 	rt.OnClose(func() { s.Close() })
 	return s, nil
+}
+
+// openIndex opens the embedded index. A damaged journal is set aside, for
+// inspection, and an empty index is opened in its place: the index is a
+// projection of the face records, and SyncIndex fills it again.
+func openIndex(dir string, o memstore.Options, log *slog.Logger) (*memstore.Store, error) {
+	s, err := memstore.OpenWith(dir, o)
+	switch {
+	case errors.Is(err, memstore.ErrWrongKey) || errors.Is(err, memstore.ErrKeyRequired):
+		return nil, fmt.Errorf("%w: give the key it was sealed with, or move %s aside and the index is rebuilt from the face records", err, dir)
+	case !errors.Is(err, memstore.ErrCorrupt):
+		return s, err
+	}
+	moved, aerr := memstore.SetAside(dir, time.Now())
+	if aerr != nil {
+		return nil, fmt.Errorf("%w; setting it aside failed too (%v): move %s away and start again, and the index is rebuilt from the face records", err, aerr, dir)
+	}
+	log.Error("the index journal is damaged: set aside, and the index is rebuilt from the face records", "err", err, "kept", moved)
+	return memstore.OpenWith(dir, o)
 }
 
 // OpenEngine loads the face engine.
@@ -55,49 +86,6 @@ func (rt *Runtime) OpenEngine(adjust ...func(*engine.Options)) (*native.Engine, 
 
 // ModelID names the installed embedding model (models.EmbeddingModelID).
 func (rt *Runtime) ModelID() string { return models.EmbeddingModelID(rt.Cfg.ModelDirOrDefault()) }
-
-// SyncIndex makes the vector index hold every face record: the records are
-// the source of truth, and an index that lost points (a new Qdrant, a
-// deleted DATA/index) is refilled from them. It returns the points added.
-func (rt *Runtime) SyncIndex(ctx context.Context, s vector.Store) (int, error) {
-	have, err := s.Count(ctx)
-	if err != nil {
-		return 0, err
-	}
-	want, err := rt.Catalog.CountFaces(ctx)
-	if err != nil || have >= want {
-		return 0, err
-	}
-	rt.Log.Info("rebuilding the vector index from the face records", "index", have, "records", want)
-	photos := map[string]archive.Photo{}
-	var batch []vector.Point
-	added := 0
-	flush := func() error {
-		err := s.Upsert(ctx, batch)
-		added += len(batch)
-		batch = batch[:0]
-		return err
-	}
-	err = rt.Catalog.Faces(ctx, func(f archive.FaceRecord) error {
-		p, ok := photos[f.Photo]
-		if !ok {
-			var err error
-			if p, err = rt.Catalog.Photo(ctx, f.Photo); err != nil {
-				return err
-			}
-			photos[f.Photo] = p
-		}
-		batch = append(batch, vector.Point{ID: vector.PointID(f.Photo, f.Index), Vector: f.Descriptor, Payload: index.PayloadOf(p, f)})
-		if len(batch) == 512 {
-			return flush()
-		}
-		return nil
-	})
-	if err == nil {
-		err = flush()
-	}
-	return added, err
-}
 
 // Workers are the stages this process runs, with their instance counts.
 type Workers struct {
@@ -163,6 +151,11 @@ func (rt *Runtime) RunPipeline(ctx context.Context) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A lost or damaged index is refilled before the workers start; the
+	// records' check is serve's.
+	if _, err := rt.SyncIndexWith(ctx, store, SyncOptions{OnlyRebuild: true}); err != nil {
+		return nil, err
+	}
 	eng, err := rt.OpenEngine(func(o *engine.Options) { o.Crops = true })
 	if err != nil {
 		return nil, err
@@ -172,4 +165,17 @@ func (rt *Runtime) RunPipeline(ctx context.Context) (*Pipeline, error) {
 		return nil, err
 	}
 	return &Pipeline{Store: store, Engine: eng, Wait: wait}, nil
+}
+
+// journalKey is the embedded index journal's 32-byte key, derived from the
+// store key (HKDF-SHA256), so that one secret opens the data directory.
+func journalKey(storeKey string) ([]byte, error) {
+	if storeKey == "" {
+		return nil, errors.New("app: no store key to seal the index journal with")
+	}
+	key := make([]byte, 32)
+	if _, err := io.ReadFull(hkdf.New(sha256.New, []byte(storeKey), nil, []byte("facetriage index journal v1")), key); err != nil {
+		return nil, fmt.Errorf("app: index journal key: %w", err)
+	}
+	return key, nil
 }

@@ -13,4 +13,11 @@
 // their own run. DATA/secrets holds the embedded server's passwords and the
 // store key (secrets.go); backup.go and restore.go write and read encrypted
 // snapshots of a data directory.
+//
+// Storage faults end in a named cause and nothing lost: SyncIndex reads
+// every face record at start, names the damaged ones and refills the index
+// within a deadline; a damaged index journal is set aside and rebuilt;
+// Storage watches whether the store can write (Ready, /readyz), and
+// restarts the embedded JetStream in-process once a full disk has space
+// again.
 package app

@@ -33,8 +33,9 @@ type Runtime struct {
 	// Attached is the serve this process attached to, when another owns DATA.
 	Attached *ServeInfo
 
-	release func()
-	closers []func()
+	release  func()
+	closers  []func()
+	storeKey string // the data directory's store key, when this process owns it
 }
 
 // Mode says whether a command must own the data directory.
@@ -195,7 +196,7 @@ func (rt *Runtime) startOrAttach(ctx context.Context, mode Mode, role string) (b
 		release()
 		return bus.Client{}, err
 	}
-	rt.Embedded = emb
+	rt.Embedded, rt.storeKey = emb, sec.StoreKey
 	up := sec.App
 	if role == bus.RoleOps {
 		up = sec.Admin

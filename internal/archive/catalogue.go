@@ -18,8 +18,13 @@ import (
 // ErrNotFound means there is no record under the key.
 var ErrNotFound = errors.New("archive: no such record")
 
+// ErrDamaged means records are counted in storage but cannot be read: they
+// fail the store's checksum, or are not records. The error names them.
+var ErrDamaged = errors.New("archive: records damaged in storage")
+
 // Catalogue is the archive's records in JetStream.
 type Catalogue struct {
+	js                                   jetstream.JetStream
 	photos, faces, individuals, failures jetstream.KeyValue
 	crops                                jetstream.ObjectStore
 	now                                  func() time.Time
@@ -27,7 +32,7 @@ type Catalogue struct {
 
 // Open binds to the buckets that bus.Topology.Ensure created.
 func Open(ctx context.Context, js jetstream.JetStream) (*Catalogue, error) {
-	c := &Catalogue{now: func() time.Time { return time.Now().UTC() }}
+	c := &Catalogue{js: js, now: func() time.Time { return time.Now().UTC() }}
 	var err error
 	for _, b := range []struct {
 		kv   *jetstream.KeyValue
@@ -131,15 +136,12 @@ func keyOf(s string) string {
 	return hex.EncodeToString(h[:16])
 }
 
-// Photos calls fn with every photo record, in no particular order.
+// Photos calls fn with every readable photo record, in no particular
+// order. When some cannot be read, it still gives every other one to fn,
+// then returns ErrDamaged with their names.
 func (c *Catalogue) Photos(ctx context.Context, fn func(Photo) error) error {
-	return bus.EachValue(ctx, c.photos, func(b []byte) error {
-		var p Photo
-		if err := json.Unmarshal(b, &p); err != nil {
-			return err
-		}
-		return fn(p)
-	})
+	scan, err := scanBucket(ctx, c, bus.BucketPhotos, bus.ScanOptions{}, fn)
+	return scan.damagedErr("photo", err)
 }
 
 // Watch calls fn with every later change to a photo record, until ctx ends.

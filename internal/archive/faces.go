@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -69,15 +70,53 @@ func (c *Catalogue) Face(ctx context.Context, photo string, index int) (FaceReco
 	return f, json.Unmarshal(e.Value(), &f)
 }
 
-// Faces calls fn with every face record (to rebuild an index).
-func (c *Catalogue) Faces(ctx context.Context, fn func(FaceRecord) error) error {
-	return bus.EachValue(ctx, c.faces, func(b []byte) error {
-		var f FaceRecord
-		if err := json.Unmarshal(b, &f); err != nil {
-			return err
+// FacesOf returns the face records of one photo (p.Faces of them), read
+// by key. A record that cannot be read is an error wrapping ErrDamaged
+// that names it; the others are returned with it.
+func (c *Catalogue) FacesOf(ctx context.Context, p Photo) ([]FaceRecord, error) {
+	var out []FaceRecord
+	var damaged []string
+	for i := 0; i < p.Faces; i++ {
+		f, err := c.Face(ctx, p.SHA256, i)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			// The photo counts it: it was written, and cannot be read.
+			damaged = append(damaged, FaceKey(p.SHA256, i))
+		case err != nil:
+			return out, err
+		default:
+			out = append(out, f)
 		}
-		return fn(f)
-	})
+	}
+	if len(damaged) > 0 {
+		return out, fmt.Errorf("%w: face record(s) %s", ErrDamaged, strings.Join(damaged, ", "))
+	}
+	return out, nil
+}
+
+// Faces calls fn with every readable face record. When some cannot be
+// read, it still gives every other one to fn, then returns ErrDamaged with
+// their names.
+func (c *Catalogue) Faces(ctx context.Context, fn func(FaceRecord) error) error {
+	scan, err := c.ScanFaces(ctx, bus.ScanOptions{}, fn)
+	return scan.damagedErr("face", err)
+}
+
+// DamagedFace splits a damaged face record's name into the photo and the
+// face index; ok is false for a name that is only a sequence.
+func DamagedFace(name string) (photo string, index int, ok bool) {
+	photo, idx, found := strings.Cut(name, ".")
+	if !found {
+		return "", 0, false
+	}
+	index, err := strconv.Atoi(idx)
+	return photo, index, err == nil
+}
+
+// ScanFaces calls fn with every readable face record, reports progress as
+// o says, and names the records that cannot be read (scanBucket).
+func (c *Catalogue) ScanFaces(ctx context.Context, o bus.ScanOptions, fn func(FaceRecord) error) (BucketScan, error) {
+	return scanBucket(ctx, c, bus.BucketFaces, o, fn)
 }
 
 // CountFaces is the number of face records.

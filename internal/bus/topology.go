@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -43,6 +45,9 @@ const (
 	BucketIndividuals = "ft_individuals" // individual → its photos
 	BucketFailures    = "ft_failures"    // photos a stage gave up on
 	ObjectCrops       = "ft_crops"       // aligned face crops, by photo and face
+	// BucketHealth holds one key that readiness writes to learn whether
+	// the store takes writes.
+	BucketHealth = "ft_health"
 )
 
 // Delivery policy. A transient error is retried after Backoff[delivery-1];
@@ -52,9 +57,14 @@ const (
 	// DuplicateWindow is how long a photo published twice is recognised by
 	// its Nats-Msg-Id; after it, the records' idempotence takes over.
 	DuplicateWindow = 10 * time.Minute
-	// StreamMaxBytes bounds the photos waiting in the decode and faces
-	// streams; publishing beyond it fails and ingest waits.
-	StreamMaxBytes = 2 << 30
+	// StreamMaxMsgs bounds the jobs waiting in each work queue; publishing
+	// beyond it fails and ingest waits. It is a count, not MaxBytes, on
+	// purpose: JetStream reserves a stream's MaxBytes against the store's
+	// whole limit when the stream is created, so three streams of 2 GiB
+	// each were refused on a disk with less than 8 GiB free, before a
+	// single photo was stored. The store's own limit (three quarters of
+	// the free disk when the server starts) bounds the bytes.
+	StreamMaxMsgs = 4096
 )
 
 // Backoff is the delay before each retry of a transient error.
@@ -119,6 +129,32 @@ func transient(err error) bool {
 		errors.Is(err, jetstream.ErrJetStreamNotEnabled) || errors.Is(err, nats.ErrNoResponders)
 }
 
+// keep is err, unless the store is out of space and the thing exists
+// already (exists returns nil): then the existing one is kept, so that a
+// command started on a full disk runs, and can say why it cannot write.
+// The next start applies the update.
+func keep(err error, exists func() error) error {
+	if err != nil && IsOutOfSpace(err) && exists() == nil {
+		return nil
+	}
+	return err
+}
+
+// IsOutOfSpace reports whether err says the store has no space: the disk's
+// ENOSPC (nats-server recognises it by its text too: store.go,
+// isOutOfSpaceErr) or JetStream's own limit (IsAtLimit).
+func IsOutOfSpace(err error) bool {
+	return IsAtLimit(err) || errors.Is(err, syscall.ENOSPC) || (err != nil && strings.Contains(err.Error(), "no space left"))
+}
+
+// IsAtLimit reports whether err is JetStream refusing at its own storage
+// limit: JSInsufficientResourcesErr (10023) or
+// JSStorageResourcesExceededErr (10047).
+func IsAtLimit(err error) bool {
+	var apiErr *jetstream.APIError
+	return errors.As(err, &apiErr) && (apiErr.ErrorCode == 10023 || apiErr.ErrorCode == 10047)
+}
+
 func (t Topology) ensure(ctx context.Context, js jetstream.JetStream) error {
 	for _, stage := range Stages {
 		sc := jetstream.StreamConfig{
@@ -129,11 +165,12 @@ func (t Topology) ensure(ctx context.Context, js jetstream.JetStream) error {
 			Replicas:    t.replicas(),
 			Duplicates:  DuplicateWindow,
 			MaxMsgSize:  MaxPayload,
-			MaxBytes:    StreamMaxBytes,
+			MaxMsgs:     StreamMaxMsgs,
+			MaxBytes:    -1,
 			Discard:     jetstream.DiscardNew,
 			Description: "facetriage " + stage + " work queue",
 		}
-		if _, err := js.CreateOrUpdateStream(ctx, sc); err != nil {
+		if _, err := js.CreateOrUpdateStream(ctx, sc); keep(err, func() error { _, err := js.Stream(ctx, sc.Name); return err }) != nil {
 			return fmt.Errorf("bus: stream %s: %w", sc.Name, err)
 		}
 		cc := jetstream.ConsumerConfig{
@@ -145,18 +182,24 @@ func (t Topology) ensure(ctx context.Context, js jetstream.JetStream) error {
 			FilterSubject: SubjectOf(stage),
 			Description:   "facetriage " + stage + " workers",
 		}
-		if _, err := js.CreateOrUpdateConsumer(ctx, sc.Name, cc); err != nil {
+		if _, err := js.CreateOrUpdateConsumer(ctx, sc.Name, cc); keep(err, func() error { _, err := js.Consumer(ctx, sc.Name, stage); return err }) != nil {
 			return fmt.Errorf("bus: consumer %s: %w", stage, err)
 		}
 	}
+	kvs := []jetstream.KeyValueConfig{
+		{Bucket: BucketHealth, History: 1, MaxValueSize: 256, Description: "facetriage readiness probe"},
+	}
 	for _, b := range []string{BucketPhotos, BucketFaces, BucketIndividuals, BucketFailures} {
-		kc := jetstream.KeyValueConfig{Bucket: b, History: 1, Storage: jetstream.FileStorage, Replicas: t.replicas()}
-		if _, err := js.CreateOrUpdateKeyValue(ctx, kc); err != nil {
-			return fmt.Errorf("bus: bucket %s: %w", b, err)
+		kvs = append(kvs, jetstream.KeyValueConfig{Bucket: b, History: 1})
+	}
+	for _, kc := range kvs {
+		kc.Storage, kc.Replicas = jetstream.FileStorage, t.replicas()
+		if _, err := js.CreateOrUpdateKeyValue(ctx, kc); keep(err, func() error { _, err := js.KeyValue(ctx, kc.Bucket); return err }) != nil {
+			return fmt.Errorf("bus: bucket %s: %w", kc.Bucket, err)
 		}
 	}
 	oc := jetstream.ObjectStoreConfig{Bucket: ObjectCrops, Storage: jetstream.FileStorage, Replicas: t.replicas()}
-	if _, err := js.CreateOrUpdateObjectStore(ctx, oc); err != nil {
+	if _, err := js.CreateOrUpdateObjectStore(ctx, oc); keep(err, func() error { _, err := js.ObjectStore(ctx, ObjectCrops); return err }) != nil {
 		return fmt.Errorf("bus: object store %s: %w", ObjectCrops, err)
 	}
 	return nil

@@ -81,10 +81,8 @@ func (s *Service) Export(ctx context.Context, a Actor, id string, open func() io
 	if err != nil {
 		return err
 	}
-	faces, err := s.facesOf(ctx, photos)
-	if err != nil {
-		return err
-	}
+	faces, damaged := s.facesOf(ctx, records)
+	missing = append(missing, damaged...)
 	events, err := s.Trail.ForCase(ctx, id)
 	if err != nil {
 		return err
@@ -119,7 +117,7 @@ func (s *Service) Export(ctx context.Context, a Actor, id string, open func() io
 		ew.AddJSON("review/audit.json", events),
 	}
 	if len(missing) > 0 {
-		steps = append(steps, ew.AddJSON("originals/MISSING.json", missing))
+		steps = append(steps, ew.AddJSON("MISSING.json", missing))
 	}
 	if err := errors.Join(steps...); err != nil {
 		return err
@@ -174,18 +172,17 @@ func (s *Service) addOriginals(ctx context.Context, ew *evidence.Writer, photos 
 	return records, missing, nil
 }
 
-// facesOf are the face records of photos.
-func (s *Service) facesOf(ctx context.Context, photos []string) ([]archive.FaceRecord, error) {
-	want := map[string]bool{}
-	for _, sha := range photos {
-		want[sha] = true
-	}
+// facesOf are the face records of photos; a record the store cannot read
+// is listed as missing (it does not stop the export).
+func (s *Service) facesOf(ctx context.Context, photos []archive.Photo) ([]archive.FaceRecord, []string) {
 	var faces []archive.FaceRecord
-	err := s.Archive.Faces(ctx, func(f archive.FaceRecord) error {
-		if want[f.Photo] {
-			faces = append(faces, f)
+	var missing []string
+	for _, p := range photos {
+		fs, err := s.Archive.FacesOf(ctx, p)
+		faces = append(faces, fs...)
+		if err != nil {
+			missing = append(missing, fmt.Sprintf("face records of %s: %v", p.SHA256, err))
 		}
-		return nil
-	})
-	return faces, err
+	}
+	return faces, missing
 }

@@ -39,7 +39,7 @@ type Auditor interface {
 type Archive interface {
 	Photo(ctx context.Context, sha string) (archive.Photo, error)
 	Individual(ctx context.Context, key string) (archive.Individual, error)
-	Faces(ctx context.Context, fn func(archive.FaceRecord) error) error
+	FacesOf(ctx context.Context, p archive.Photo) ([]archive.FaceRecord, error)
 	Crop(ctx context.Context, name string) ([]byte, error)
 }
 

@@ -41,7 +41,8 @@ func (c *ingestCmd) Run(e *env) error {
 	} else if rt.Attached != nil {
 		e.log.Debug("attached to the running serve", "pid", rt.Attached.PID)
 	}
-	opts := ingest.Options{Paths: c.Paths, Source: c.Source, Patterns: e.cfg.Patterns, RetryFailed: c.RetryFailed, Log: e.log}
+	opts := ingest.Options{Paths: c.Paths, Source: c.Source, Patterns: e.cfg.Patterns, RetryFailed: c.RetryFailed, Log: e.log,
+		Storage: rt.Storage()}
 	if !c.NoProgress {
 		opts.Progress = e.stderr
 	}

@@ -63,13 +63,8 @@ func (c *serveCmd) Run(e *env) error {
 		return err
 	}
 	deps.Secure = c.TLSCert != ""
-	deps.Ready = func(ctx context.Context) error {
-		if !rt.NC.IsConnected() {
-			return errors.New("not connected to NATS")
-		}
-		_, err := store.Count(ctx)
-		return err
-	}
+	rt.Storage() // watch the store from now on: readiness, and recovery from a full disk
+	deps.Ready = func(ctx context.Context) error { return rt.Ready(ctx, store) }
 	if err := rt.WatchIngests(ctx, deps.Cases); err != nil {
 		return err
 	}
@@ -87,7 +82,7 @@ func (c *serveCmd) Run(e *env) error {
 	if len(c.Ingest) > 0 {
 		go func() {
 			in := &ingest.Ingester{Publisher: rt.Publisher(), Catalogue: rt.Catalog}
-			sum, err := in.Run(ctx, ingest.Options{Paths: c.Ingest, Source: c.Source, Patterns: e.cfg.Patterns, Log: e.log})
+			sum, err := in.Run(ctx, ingest.Options{Paths: c.Ingest, Source: c.Source, Patterns: e.cfg.Patterns, Log: e.log, Storage: rt.Storage()})
 			if err != nil {
 				e.log.Error("ingest failed", "err", err)
 				return

@@ -54,6 +54,9 @@ type Options struct {
 	// Progress receives the progress bar; nil shows none.
 	Progress io.Writer
 	Log      *slog.Logger
+	// Storage, when set, is asked before publishing: while the store cannot
+	// write (a full disk), ingest pauses, says why, and resumes by itself.
+	Storage Storage
 }
 
 // Summary is what a run did.
@@ -84,6 +87,7 @@ type tracker struct {
 	sum     Summary
 	changed chan struct{}
 	bar     *bar
+	gate    *gate
 }
 
 // forget releases a photo marked pending whose message was never sent.
@@ -136,6 +140,7 @@ func (in *Ingester) Run(ctx context.Context, opts Options) (Summary, error) {
 	batch := time.Now().UTC().Format("20060102T150405Z")
 	t := &tracker{pending: map[string]bool{}, window: make(chan struct{}, opts.Window), changed: make(chan struct{}, 1)}
 	t.bar = newBar(opts.Progress, countPhotos(opts.Paths))
+	t.gate = newGate(opts.Storage, opts.Log, opts.Progress)
 	defer t.bar.finish()
 	wctx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
@@ -207,7 +212,7 @@ func (in *Ingester) one(ctx context.Context, opts Options, batch string, t *trac
 	}
 	// The id covers the path too: the same bytes at a second path must
 	// reach the catalogue, while the same photo published twice must not.
-	if err := in.publish(ctx, job, msgID(sha, it.Path)); err != nil {
+	if err := in.publish(ctx, t.gate, job, msgID(sha, it.Path)); err != nil {
 		if ctx.Err() != nil || !refused(err) {
 			return err
 		}
@@ -233,14 +238,25 @@ func msgID(sha, path string) string {
 	return sha + "-" + hex.EncodeToString(h[:8])
 }
 
-// publish retries while the work queue is full or the server busy, but
-// not a message the bus refuses (see refused).
-func (in *Ingester) publish(ctx context.Context, job *facetriagepb.PhotoJob, id string) error {
+// publish retries while the work queue is full or the server busy, and
+// waits, however long, while the store cannot write; a message the bus
+// refuses (see refused) is not retried.
+func (in *Ingester) publish(ctx context.Context, g *gate, job *facetriagepb.PhotoJob, id string) error {
+	if err := g.hold(ctx); err != nil {
+		return err
+	}
 	delay := 100 * time.Millisecond
 	for attempt := 0; ; attempt++ {
-		err := in.Publisher.Publish(ctx, bus.StageDecode, job, id)
+		err := g.publish(ctx, func(ctx context.Context) error { return in.Publisher.Publish(ctx, bus.StageDecode, job, id) })
 		if err == nil || ctx.Err() != nil || refused(err) {
 			return err
+		}
+		if g.look(ctx) {
+			if err := g.hold(ctx); err != nil {
+				return err
+			}
+			attempt, delay = 0, 100*time.Millisecond
+			continue
 		}
 		if attempt == 60 {
 			return fmt.Errorf("ingest: %s: %w", archive.Printable(job.Path), err)
@@ -281,6 +297,7 @@ func (in *Ingester) unreadable(ctx context.Context, t *tracker, batch, path stri
 func (in *Ingester) wait(ctx context.Context, t *tracker) error {
 	poll := time.NewTicker(5 * time.Second)
 	defer poll.Stop()
+	progressed := false
 	for {
 		t.mu.Lock()
 		var left []string
@@ -293,14 +310,17 @@ func (in *Ingester) wait(ctx context.Context, t *tracker) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("ingest interrupted with %d photos in flight (run it again to resume): %w", len(left), ctx.Err())
+			return fmt.Errorf("ingest interrupted with %d photos in flight (run it again to resume): %w", len(left), t.gate.stopped(ctx.Err()))
 		case <-t.changed:
+			progressed = true
 		case <-poll.C:
 			for _, sha := range left {
 				if p, err := in.Catalogue.Photo(ctx, sha); err == nil {
 					t.done(p)
 				}
 			}
+			t.gate.observe(ctx, progressed, len(left))
+			progressed = false
 		}
 	}
 }

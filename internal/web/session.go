@@ -73,7 +73,11 @@ func (u *ui) loginPost(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, err := u.d.Login(w, r, name, pw, strings.TrimSpace(r.PostFormValue("code"))); err != nil {
 		status, key := errorKey(err)
-		if !errors.Is(err, auth.ErrBadCredentials) && !errors.Is(err, auth.ErrLocked) && !errors.Is(err, api.ErrTooManyLogins) {
+		switch {
+		case errors.Is(err, auth.ErrBadCredentials), errors.Is(err, auth.ErrLocked), errors.Is(err, api.ErrTooManyLogins):
+		case status >= http.StatusInternalServerError:
+			u.d.Log.Error("web: login failed", "kind", key, "err", err)
+		default:
 			u.d.Log.Error("web: login failed", "err", err)
 			status, key = http.StatusInternalServerError, "internal"
 		}

@@ -1,0 +1,228 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/facetriage/facetriage/internal/app"
+	"github.com/facetriage/facetriage/internal/bus/bustest"
+	"github.com/facetriage/facetriage/internal/engine/facetest"
+	"github.com/facetriage/facetriage/internal/ingest"
+)
+
+// smallDisk mounts a tmpfs of size bytes and returns it; the test is
+// skipped, saying so, where mounting is not permitted (it needs root).
+func smallDisk(t *testing.T, size int64) string {
+	t.Helper()
+	dir := t.TempDir()
+	out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d", size), "tmpfs", dir).CombinedOutput()
+	if err != nil {
+		t.Skipf("the full-disk test did not run: mounting a %d MiB tmpfs failed (it needs root): %v: %s",
+			size>>20, err, strings.TrimSpace(string(out)))
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v: %s", dir, err, out)
+		}
+	})
+	return dir
+}
+
+// fillDisk writes path until the disk is full.
+func fillDisk(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	chunk := make([]byte, 1<<20)
+	for {
+		if _, err := f.Write(chunk); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatal(err)
+			}
+			if len(chunk) == 1 {
+				return
+			}
+			chunk = chunk[:len(chunk)/2]
+		}
+	}
+}
+
+// bigPhotos writes n fake-engine photos of about 1 MiB each (noise around
+// the pixels the fake reads), one person each, into a new folder on the
+// test's own disk.
+func bigPhotos(t *testing.T, n int) string {
+	t.Helper()
+	dir := t.TempDir()
+	r := rand.New(rand.NewSource(1))
+	enc := png.Encoder{CompressionLevel: png.NoCompression}
+	for i := 0; i < n; i++ {
+		img := image.NewNRGBA(image.Rect(0, 0, 512, 512))
+		r.Read(img.Pix)
+		img.Set(0, 0, color.NRGBA{uint8(i), 0, uint8(facetest.Faces), 255})
+		img.Set(1, 0, color.NRGBA{1, 0, 0, 255})
+		var b bytes.Buffer
+		if err := enc.Encode(&b, img); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%03d.png", i)), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// A full disk: ingest says why it stopped (naming the data directory),
+// readiness fails while the store cannot write, and once space returns the
+// same process completes the ingest, every photo indexed once, without a
+// restart. Two ways to fill it:
+//
+//   - the disk fills under the running pipeline (another program writes):
+//     JetStream's writes fail with ENOSPC, and the streams they hit refuse
+//     every write until JetStream restarts;
+//   - the store reaches its own limit, three quarters of the disk that was
+//     free when it started: JetStream refuses writes cleanly, and only a
+//     restart raises the limit once space is freed.
+func TestFullDiskPausesIngestAndRecovers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fills a disk, then waits for the pipeline's retries")
+	}
+	const photos = 60
+	src := bigPhotos(t, photos)
+	for _, tc := range []struct {
+		name string
+		// fillEarly: the filler is on the disk before the store starts,
+		// and the workers start once ingest has paused.
+		fillEarly bool
+	}{
+		{"the disk fills under the pipeline", false},
+		{"the store reaches its own limit", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := smallDisk(t, 128<<20)
+			filler := filepath.Join(dir, "filler")
+			if tc.fillEarly {
+				// 48 MiB left: the store's limit is 36 MiB, less than the photos.
+				if err := os.WriteFile(filler, make([]byte, 80<<20), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			log, rec := newLogRecorder()
+			rt := connect(t, dir, log)
+			ctx, cancel := context.WithCancel(context.Background())
+			storage := rt.WatchStorage(app.StorageOptions{MinFree: 4 << 20, Every: 500 * time.Millisecond})
+			store, err := rt.OpenStore(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wait := func() {}
+			startWorkers := func() {
+				if wait, err = rt.RunWorkers(ctx, app.Workers{Decode: 2, Faces: 2, Index: 1}, facetest.Engine{}, store); err != nil {
+					t.Fatal(err)
+				}
+			}
+			t.Cleanup(func() { cancel(); wait() })
+			if !tc.fillEarly {
+				startWorkers()
+			}
+			if err := rt.Ready(ctx, store); err != nil {
+				t.Fatalf("not ready before the disk fills: %v", err)
+			}
+
+			type result struct {
+				sum ingest.Summary
+				err error
+			}
+			done := make(chan result, 1)
+			go func() {
+				ictx, icancel := context.WithTimeout(ctx, 6*time.Minute)
+				defer icancel()
+				in := &ingest.Ingester{Publisher: rt.Publisher(), Catalogue: rt.Catalog}
+				sum, err := in.Run(ictx, ingest.Options{Paths: []string{src}, Source: "test", Log: log, Storage: storage})
+				done <- result{sum, err}
+			}()
+
+			if !tc.fillEarly {
+				// Once the first photos are through, something else fills the disk.
+				bustest.CheckFor(t, time.Minute, 10*time.Millisecond, func() error {
+					if n, _ := store.Count(ctx); n < 2 {
+						return fmt.Errorf("%d photos indexed", n)
+					}
+					return nil
+				})
+				fillDisk(t, filler)
+				if n, _ := store.Count(ctx); n == photos {
+					t.Fatal("every photo was through before the disk filled: the test proved nothing")
+				}
+			}
+			bustest.CheckFor(t, 2*time.Minute, 200*time.Millisecond, func() error {
+				if len(rec.lines("ingest paused", "insufficient storage", dir)) == 0 {
+					return errors.New("ingest has not said why it stopped")
+				}
+				return nil
+			})
+			t.Logf("ingest said: %s", rec.lines("ingest paused")[0])
+			rerr := rt.Ready(ctx, store)
+			if !errors.Is(rerr, app.ErrInsufficientStorage) {
+				t.Fatalf("readiness while the disk is full: %v, want insufficient storage", rerr)
+			}
+			t.Logf("readiness said: %v", rerr)
+			select {
+			case r := <-done:
+				t.Fatalf("ingest ended while the disk was full: %+v, %v", r.sum, r.err)
+			default:
+			}
+
+			// Space returns: the same process finishes the ingest.
+			freed := time.Now()
+			if err := os.Remove(filler); err != nil {
+				t.Fatal(err)
+			}
+			if tc.fillEarly {
+				startWorkers()
+			}
+			var r result
+			select {
+			case r = <-done:
+			case <-time.After(6 * time.Minute):
+				t.Fatal("the ingest did not finish after space returned")
+			}
+			t.Logf("ingest finished %s after space returned: %s", time.Since(freed).Round(time.Second), r.sum)
+			if r.err != nil {
+				t.Fatalf("ingest: %v", r.err)
+			}
+			if r.sum.Indexed != photos || r.sum.Failed != 0 || r.sum.Unreadable != 0 {
+				t.Fatalf("summary %+v, want all %d indexed, none failed", r.sum, photos)
+			}
+			if n, _ := store.Count(ctx); n != photos {
+				t.Fatalf("the index holds %d faces, want %d", n, photos)
+			}
+			if err := rt.Ready(ctx, store); err != nil {
+				t.Fatalf("not ready after space returned: %v", err)
+			}
+			if len(rec.lines("ingest resumed")) == 0 {
+				t.Error("ingest did not say it resumed")
+			}
+			restarts := gauge(t, rt, "facetriage_jetstream_restarts_total")
+			if restarts < 1 {
+				t.Errorf("JetStream restarts: %v, want at least 1", restarts)
+			}
+			t.Logf("JetStream restarts: %v", restarts)
+		})
+	}
+}
