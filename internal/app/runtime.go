@@ -38,6 +38,11 @@ type Runtime struct {
 	storeKey string // the data directory's store key, when this process owns it
 }
 
+// plainStoreForTests leaves the embedded store unencrypted, so that tests
+// can damage a record where it lies as an attacker who knows the layout
+// would. Only a test can set it (export_test.go).
+var plainStoreForTests bool
+
 // Mode says whether a command must own the data directory.
 type Mode int
 
@@ -186,12 +191,15 @@ func (rt *Runtime) startOrAttach(ctx context.Context, mode Mode, role string) (b
 			rt.Log.Warn("back up the new store key now: without it the data directory cannot be read (README, Security)", "file", f)
 		}
 	}
-	if err := encryptStore(ctx, dir, sec, rt.Log); err != nil {
+	storeKey := sec.StoreKey
+	if plainStoreForTests {
+		storeKey = ""
+	} else if err := encryptStore(ctx, dir, sec, rt.Log); err != nil {
 		release()
 		return bus.Client{}, err
 	}
 	emb, err := bus.StartEmbedded(bus.EmbeddedOptions{Dir: dir, Port: rt.Cfg.NATSPort, Log: rt.Log,
-		App: sec.App, Admin: sec.Admin, StoreKey: sec.StoreKey})
+		App: sec.App, Admin: sec.Admin, StoreKey: storeKey})
 	if err != nil {
 		release()
 		return bus.Client{}, err
