@@ -160,11 +160,23 @@ func (s *Service) SetDisabled(ctx context.Context, a auth.Actor, name string, di
 	if _, err := s.Store.Account(ctx, name); err != nil {
 		return err
 	}
-	action := "user_enable"
+	action, detail := "user_enable", map[string]string(nil)
 	if disabled {
 		action = "user_disable"
+		// The tokens this revokes, by id.
+		ts, err := s.Store.Tokens(ctx)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for _, t := range ts {
+			if t.Owner == name && !t.Revoked {
+				ids = append(ids, t.ID)
+			}
+		}
+		detail = map[string]string{"revokes_tokens": strings.Join(ids, ",")}
 	}
-	if err := s.record(ctx, a, action, name, nil); err != nil {
+	if err := s.record(ctx, a, action, name, detail); err != nil {
 		return err
 	}
 	if err := s.Store.SetDisabled(ctx, name, disabled); err != nil {

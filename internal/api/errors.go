@@ -65,6 +65,7 @@ var errorTable = []struct {
 	{auth.ErrForbidden, http.StatusForbidden, "forbidden"},
 	{auth.ErrBadCode, http.StatusBadRequest, "bad_code"},
 	{auth.ErrNoEnrolment, http.StatusConflict, "no_enrolment"},
+	{auth.ErrTOTPOn, http.StatusConflict, "totp_on"},
 	{ErrTooManyLogins, http.StatusTooManyRequests, "throttled"},
 	{ErrTooLarge, http.StatusRequestEntityTooLarge, "too_large"},
 	{ErrMediaType, http.StatusUnsupportedMediaType, "media_type"},

@@ -44,7 +44,9 @@ func (d *Deps) Handler(loginPath string, routes ...[]Route) http.Handler {
 }
 
 // guard enforces a route's body limit, roles and CSRF, and audits
-// refusals.
+// refusals. Who the client is, and whether its role may use the route, is
+// known before any of an upload is read: an anonymous client cannot make
+// the server hold a photo's worth of body.
 func (d *Deps) guard(rt Route, loginPath string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := limitBody(w, r, rt.maxBody()); err != nil {
@@ -61,7 +63,11 @@ func (d *Deps) guard(rt Route, loginPath string) http.Handler {
 				http.Redirect(w, r, loginPath, http.StatusSeeOther)
 				return
 			}
-			writeError(w, http.StatusUnauthorized, "log in first, or send a valid API token", "unauthenticated")
+			if errors.Is(err, auth.ErrUnauthenticated) {
+				writeError(w, http.StatusUnauthorized, "log in first, or send a valid API token", "unauthenticated")
+				return
+			}
+			d.fail(w, err)
 			return
 		}
 		if !slices.Contains(rt.Roles, id.Role) {
@@ -82,6 +88,10 @@ func (d *Deps) guard(rt Route, loginPath string) http.Handler {
 			d.refuse(w, r, rt, "accounts and tokens are managed by a person logged in, not with a token", "forbidden")
 			return
 		}
+		if err := parseUpload(r, rt.maxBody()); err != nil {
+			d.fail(w, err)
+			return
+		}
 		if err := auth.CheckCSRF(r, id); err != nil {
 			d.deny(r, id, rt, "csrf")
 			d.refuse(w, r, rt, "missing or wrong CSRF token: reload the page and try again", "csrf")
@@ -92,17 +102,21 @@ func (d *Deps) guard(rt Route, loginPath string) http.Handler {
 }
 
 // limitBody refuses a body declared larger than limit before reading any
-// of it, and stops reading one that turns out larger. On a route that takes
-// uploads, a multipart body is parsed here, in memory (it is within the
-// limit): later reads of its fields (the CSRF check, the handler) use the
-// parsed form, and no part of a family's photo is spilled into a temporary
-// file. (Other routes' bodies are within DefaultMaxBody, which the standard
-// library keeps in memory anyway.)
+// of it, and stops reading one that turns out larger.
 func limitBody(w http.ResponseWriter, r *http.Request, limit int64) error {
 	if r.ContentLength > limit {
 		return fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, r.ContentLength, limit)
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	return nil
+}
+
+// parseUpload parses the multipart body of a route that takes uploads, in
+// memory (it is within the limit): later reads of its fields (the CSRF
+// check, the handler) use the parsed form, and no part of a family's photo
+// is spilled into a temporary file. (Other routes' bodies are within
+// DefaultMaxBody, which the standard library keeps in memory anyway.)
+func parseUpload(r *http.Request, limit int64) error {
 	if limit <= DefaultMaxBody || !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		return nil
 	}

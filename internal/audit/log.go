@@ -237,17 +237,32 @@ func createStream(ctx context.Context, js jetstream.JetStream, replicas int) (je
 
 // createBucket creates the anchor bucket, or binds to it: never updates
 // it (the application's NATS user may not; see bus.AuditAdminSubjects).
+// Its stream is made as a key-value bucket's, but refusing roll-ups and
+// purges: the anchor is only ever put and updated, and a roll-up (a
+// key-value Purge, or "Nats-Rollup: all" on any key) would erase it.
 func createBucket(ctx context.Context, js jetstream.JetStream, replicas int) (jetstream.KeyValue, error) {
-	kv, err := js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket:      BucketHead,
-		Description: "facetriage audit trail: the head anchor",
-		History:     1,
-		Storage:     jetstream.FileStorage,
-		Replicas:    replicas,
+	_, err := js.CreateStream(ctx, jetstream.StreamConfig{
+		Name:              "KV_" + BucketHead,
+		Description:       "facetriage audit trail: the head anchor",
+		Subjects:          []string{"$KV." + BucketHead + ".>"},
+		MaxMsgsPerSubject: 1,
+		MaxBytes:          -1,
+		MaxMsgSize:        -1,
+		MaxMsgs:           -1,
+		MaxConsumers:      -1,
+		Storage:           jetstream.FileStorage,
+		Replicas:          replicas,
+		Duplicates:        2 * time.Minute,
+		AllowDirect:       true,
+		Discard:           jetstream.DiscardNew,
+		DenyDelete:        true,
+		DenyPurge:         true,
+		AllowRollup:       false,
 	})
-	if errors.Is(err, jetstream.ErrBucketExists) {
-		kv, err = js.KeyValue(ctx, BucketHead)
+	if err != nil && !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+		return nil, fmt.Errorf("audit: bucket %s: %w", BucketHead, err)
 	}
+	kv, err := js.KeyValue(ctx, BucketHead)
 	if err != nil {
 		return nil, fmt.Errorf("audit: bucket %s: %w", BucketHead, err)
 	}

@@ -151,6 +151,11 @@ func (s *Store) tokenOf(ctx context.Context, secret string) (Token, error) {
 	if u.Disabled || u.Role != r.Role {
 		return Token{}, fmt.Errorf("%w: its owner is disabled or has another role", ErrNoToken)
 	}
+	if u.TOTPSecret == "" && s.TOTPRequired(u.Role) {
+		// A token made before the second factor was required acts for a
+		// person who has not proved a second factor: held until they do.
+		return Token{}, fmt.Errorf("%w: its owner's role must use a second factor, and they have not set one up", ErrNoToken)
+	}
 	return r.Token, nil
 }
 

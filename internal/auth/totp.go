@@ -31,9 +31,9 @@ var (
 	ErrNoEnrolment = errors.New("auth: no second factor is being set up: start again")
 	// ErrBadCode means a one-time code is wrong, expired or used already.
 	ErrBadCode = errors.New("auth: wrong or expired code")
-	// ErrTOTPRequired means the account's role must have a second factor,
-	// so it cannot be turned off.
-	ErrTOTPRequired = errors.New("auth: this role must use a second factor")
+	// ErrTOTPOn means the account has a second factor already: a session
+	// alone cannot replace it (an admin resets a lost one).
+	ErrTOTPOn = errors.New("auth: a second factor is on already: to replace a lost one, ask an admin to reset it")
 )
 
 // Enrolment is a second factor being set up: the secret to put into an
@@ -53,8 +53,10 @@ func (e Enrolment) QR(size int) (image.Image, error) {
 }
 
 // BeginTOTP starts setting up a second factor for name: a new secret,
-// kept aside until ConfirmTOTP proves the app has it. Starting again
-// replaces it; a second factor already on stays on until then.
+// kept aside until ConfirmTOTP proves the app has it; starting again
+// replaces it. An account whose second factor is on is refused
+// (ErrTOTPOn): whoever holds a session must not swap the owner's factor
+// for theirs.
 func (s *Store) BeginTOTP(ctx context.Context, name string) (Enrolment, error) {
 	k, err := totp.Generate(totp.GenerateOpts{Issuer: totpIssuer, AccountName: name, Period: totpPeriod,
 		Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
@@ -62,6 +64,9 @@ func (s *Store) BeginTOTP(ctx context.Context, name string) (Enrolment, error) {
 		return Enrolment{}, fmt.Errorf("auth: second factor: %w", err)
 	}
 	if _, err := s.updateUser(ctx, name, func(r *userRecord) error {
+		if r.TOTPSecret != "" {
+			return ErrTOTPOn
+		}
 		r.TOTPPending = k.URL()
 		return nil
 	}); err != nil {
@@ -95,6 +100,9 @@ func pending(r userRecord) (Enrolment, error) {
 // holds the secret BeginTOTP made.
 func (s *Store) ConfirmTOTP(ctx context.Context, name, code string) error {
 	_, err := s.updateUser(ctx, name, func(r *userRecord) error {
+		if r.TOTPSecret != "" {
+			return ErrTOTPOn
+		}
 		e, err := pending(*r)
 		if err != nil {
 			return err

@@ -14,7 +14,9 @@ import (
 //     or deleting their messages. It may create them.
 //   - RoleDecode, RoleFaces, RoleIndex: one pipeline stage each. Their own
 //     work queue's consumer, the next stage's subject, and the pipeline's
-//     buckets (catalogue, face records, individuals, failures, crops).
+//     buckets (catalogue, face records, individuals, failures), whose
+//     streams refuse roll-ups and purges (ensureRecordBucket); only the
+//     faces stage writes the crops.
 //     Nothing of accounts, sessions, tokens, cases, references or the audit
 //     trail, and no stream administration.
 //   - RoleOps (the embedded server's administrative user): everything;
@@ -94,9 +96,12 @@ func stagePermissions(stage string) *server.Permissions {
 		// Acknowledgements, in both of the server's reply formats.
 		"$JS.ACK." + queue + "." + durable + ".>",
 		"$JS.ACK.*.*." + queue + "." + durable + ".>",
-		// Object puts replace an object's chunks by purging the old ones.
-		"$JS.API.STREAM.PURGE.OBJ_" + ObjectCrops,
-		"$O." + ObjectCrops + ".>",
+	}
+	if stage == StageFaces {
+		// Only the faces stage writes crops. An object put replaces the
+		// object's chunks by purging the old ones: a purge the server
+		// cannot restrict to one object, so only this stage holds it.
+		pub = append(pub, "$JS.API.STREAM.PURGE.OBJ_"+ObjectCrops, "$O."+ObjectCrops+".>")
 	}
 	for _, b := range []string{BucketPhotos, BucketFaces, BucketIndividuals, BucketFailures} {
 		pub = append(pub, "$KV."+b+".>")

@@ -133,6 +133,35 @@ func transient(err error) bool {
 // already (exists returns nil): then the existing one is kept, so that a
 // command started on a full disk runs, and can say why it cannot write.
 // The next start applies the update.
+// ensureRecordBucket creates a bucket of the archive's records, or binds to
+// it, and makes sure its stream takes no roll-ups and no purges: the
+// pipeline only puts and updates records, and a roll-up ("Nats-Rollup:
+// all" on any key's subject, which a writer's permissions cannot tell
+// from a put) would erase the whole bucket. Once set, nats-server does
+// not let deny-purge be lifted.
+func ensureRecordBucket(ctx context.Context, js jetstream.JetStream, kc jetstream.KeyValueConfig) error {
+	_, err := js.CreateKeyValue(ctx, kc)
+	if err != nil && !errors.Is(err, jetstream.ErrBucketExists) {
+		if keep(err, func() error { _, err := js.KeyValue(ctx, kc.Bucket); return err }) == nil {
+			return nil
+		}
+		return fmt.Errorf("bus: bucket %s: %w", kc.Bucket, err)
+	}
+	st, err := js.Stream(ctx, "KV_"+kc.Bucket)
+	if err != nil {
+		return fmt.Errorf("bus: bucket %s: %w", kc.Bucket, err)
+	}
+	c := st.CachedInfo().Config
+	if !c.AllowRollup && c.DenyPurge && c.DenyDelete && c.Replicas == kc.Replicas {
+		return nil
+	}
+	c.AllowRollup, c.DenyPurge, c.DenyDelete, c.Replicas = false, true, true, kc.Replicas
+	if _, err := js.UpdateStream(ctx, c); keep(err, func() error { return nil }) != nil {
+		return fmt.Errorf("bus: bucket %s: %w", kc.Bucket, err)
+	}
+	return nil
+}
+
 func keep(err error, exists func() error) error {
 	if err != nil && IsOutOfSpace(err) && exists() == nil {
 		return nil
@@ -186,16 +215,15 @@ func (t Topology) ensure(ctx context.Context, js jetstream.JetStream) error {
 			return fmt.Errorf("bus: consumer %s: %w", stage, err)
 		}
 	}
-	kvs := []jetstream.KeyValueConfig{
-		{Bucket: BucketHealth, History: 1, MaxValueSize: 256, Description: "facetriage readiness probe"},
+	health := jetstream.KeyValueConfig{Bucket: BucketHealth, History: 1, MaxValueSize: 256, Description: "facetriage readiness probe",
+		Storage: jetstream.FileStorage, Replicas: t.replicas()}
+	if _, err := js.CreateOrUpdateKeyValue(ctx, health); keep(err, func() error { _, err := js.KeyValue(ctx, health.Bucket); return err }) != nil {
+		return fmt.Errorf("bus: bucket %s: %w", health.Bucket, err)
 	}
 	for _, b := range []string{BucketPhotos, BucketFaces, BucketIndividuals, BucketFailures} {
-		kvs = append(kvs, jetstream.KeyValueConfig{Bucket: b, History: 1})
-	}
-	for _, kc := range kvs {
-		kc.Storage, kc.Replicas = jetstream.FileStorage, t.replicas()
-		if _, err := js.CreateOrUpdateKeyValue(ctx, kc); keep(err, func() error { _, err := js.KeyValue(ctx, kc.Bucket); return err }) != nil {
-			return fmt.Errorf("bus: bucket %s: %w", kc.Bucket, err)
+		kc := jetstream.KeyValueConfig{Bucket: b, History: 1, Storage: jetstream.FileStorage, Replicas: t.replicas()}
+		if err := ensureRecordBucket(ctx, js, kc); err != nil {
+			return err
 		}
 	}
 	oc := jetstream.ObjectStoreConfig{Bucket: ObjectCrops, Storage: jetstream.FileStorage, Replicas: t.replicas()}

@@ -2,8 +2,6 @@ package cases
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -55,9 +53,11 @@ func (f Fields) apply(c *Case) {
 }
 
 // diff says what changed from f to g, for the audit trail: each changed
-// field as "old → new". The notes and the family's contact details are
-// recorded only as digests: the trail can never be erased, and it must not
-// become a second copy of a family's address.
+// field as "old → new". Of the notes and the family's contact details it
+// records only that they were set, changed or removed: the trail can never
+// be erased and reaches reviewers in exports, so it must not become a copy
+// of a family's address, not even as a digest (a phone number's hash is
+// reversed by trying them all).
 func (f Fields) diff(g Fields) map[string]string {
 	d := map[string]string{}
 	add := func(name, a, b string) {
@@ -68,21 +68,30 @@ func (f Fields) diff(g Fields) map[string]string {
 	add("name", f.Name, strings.TrimSpace(g.Name))
 	add("disappeared_on", f.DisappearedOn, g.DisappearedOn)
 	add("disappeared_at", f.DisappearedAt, g.DisappearedAt)
-	add("notes", digest(f.Notes), digest(g.Notes))
-	add("contact", digest(f.Contact), digest(g.Contact))
+	if what := changed(f.Notes, g.Notes); what != "" {
+		d["notes"] = what
+	}
+	if what := changed(f.Contact, g.Contact); what != "" {
+		d["contact"] = what
+	}
 	fa, _ := json.Marshal(f.Filter)
 	fb, _ := json.Marshal(g.Filter)
 	add("filter", string(fa), string(fb))
 	return d
 }
 
-// digest names a value without revealing it ("" for nothing).
-func digest(v string) string {
-	if v == "" {
+// changed says how a private field changed: "set", "changed", "removed",
+// or "" when it did not.
+func changed(a, b string) string {
+	switch {
+	case a == b:
 		return ""
+	case a == "":
+		return "set"
+	case b == "":
+		return "removed"
 	}
-	h := sha256.Sum256([]byte(v))
-	return "sha256:" + hex.EncodeToString(h[:8])
+	return "changed"
 }
 
 // Create opens a case owned by the caseworker a.

@@ -114,6 +114,13 @@ func (s *Service) load(ctx context.Context, a Actor, id string, n need) (Case, u
 		return c, 0, err
 	}
 	if err := allow(a, &c, n); err != nil {
+		// Recorded, best effort: a colleague probing cases they do not
+		// work leaves a trace, though the answer tells them nothing.
+		why := "not a member"
+		if errors.Is(err, ErrForbidden) {
+			why = "role in the case: " + n.String()
+		}
+		_ = s.audit(ctx, a, "denied", id, "", map[string]string{"why": why})
 		return Case{}, 0, err
 	}
 	return c, rev, nil

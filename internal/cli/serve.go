@@ -64,7 +64,20 @@ func (c *serveCmd) Run(e *env) error {
 	}
 	deps.Secure = c.TLSCert != ""
 	rt.Storage() // watch the store from now on: readiness, and recovery from a full disk
-	deps.Ready = func(ctx context.Context) error { return rt.Ready(ctx, store) }
+	deps.Ready = func(ctx context.Context) error {
+		if err := rt.Ready(ctx, store); err != nil {
+			return err
+		}
+		// Nothing is done without its audit record: no trail, not ready.
+		rep, err := deps.Audit.Check(ctx)
+		if err != nil {
+			return fmt.Errorf("the audit trail cannot be read: %w", err)
+		}
+		if !rep.OK() {
+			return fmt.Errorf("the audit trail fails its check (%s): run `facetriage audit verify`", rep.Problems[0].Reason)
+		}
+		return nil
+	}
 	if err := rt.WatchIngests(ctx, deps.Cases); err != nil {
 		return err
 	}

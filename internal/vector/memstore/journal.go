@@ -63,6 +63,10 @@ func openJournal(dir string, key []byte, apply func(vector.Point)) (j *journal, 
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("memstore: %w", err)
 	}
+	// An index made by an older version may be open to other accounts.
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("memstore: %w", err)
+	}
 	plainPath, sealedPath := filepath.Join(dir, journalName), filepath.Join(dir, sealedName)
 	hasSealed := exists(sealedPath)
 	var c codec = plain{}
@@ -91,6 +95,10 @@ func openJournal(dir string, key []byte, apply func(vector.Point)) (j *journal, 
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
+		return nil, nil, fmt.Errorf("memstore: %w", err)
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
 		return nil, nil, fmt.Errorf("memstore: %w", err)
 	}
 	j = &journal{path: path, f: f}

@@ -12,14 +12,14 @@ import (
 	"github.com/facetriage/facetriage/internal/engine/facetest"
 )
 
-// Red team: reviewers must never receive the family's contact. The audit
+// Attack: reviewers must never receive the family's contact. The audit
 // records of case_create and case_update hold the contact as an unsalted
 // SHA-256 prefix ("sha256:" and 16 hex digits), and the reviewer's
 // evidence export carries the case's records in review/audit.json. A phone
 // number has about 10^9 possible values: whoever holds the export (the
 // reviewer, a lawyer, a court) recovers it by trying them all in seconds.
 // Neither the contact nor an unkeyed digest of it may be in the export.
-func TestRedteamExportCarriesNoDigestOfTheContact(t *testing.T) {
+func TestAttackExportCarriesNoDigestOfTheContact(t *testing.T) {
 	f := newFixture(t)
 	const contact = "+963 944 123 456"
 	c, err := f.svc.Create(ctx, caseworker, cases.Fields{Name: "Missing person", Contact: "+963 944 000 000"})

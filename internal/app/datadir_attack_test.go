@@ -8,7 +8,7 @@ import (
 	"github.com/facetriage/facetriage/internal/app"
 )
 
-// Red team: a data directory that another local account can write (one it
+// Attack: a data directory that another local account can write (one it
 // made in /tmp or on a shared volume, mode 0777) is used as it is: restore
 // fills it and serve starts in it. That account then replaces serve.json
 // (any file in a directory it may write) with one naming its own port,
@@ -20,7 +20,7 @@ import (
 // token to the HTTP address the file names in the same way.
 // What tells commands how to reach serve must come from a directory and a
 // file only facetriage's account can write, and name the loopback.
-func TestRedteamServeInfoOthersCouldWriteIsRefused(t *testing.T) {
+func TestAttackServeInfoOthersCouldWriteIsRefused(t *testing.T) {
 	t.Run("a data directory others can write", func(t *testing.T) {
 		dir := t.TempDir()
 		if err := app.WriteServeInfo(dir, app.ServeInfo{NATS: "nats://127.0.0.1:4222", HTTP: "http://127.0.0.1:8650", PID: 1}); err != nil {

@@ -9,12 +9,12 @@ import (
 	"github.com/facetriage/facetriage/internal/cases"
 )
 
-// Red team: a second caseworker and an unassigned reviewer try every
+// Attack: a second caseworker and an unassigned reviewer try every
 // route of a case that is not theirs. Each answer is "not found", as it
 // should be, but nothing of the attempts reaches the audit trail, while a
 // role refusal is audited ("denied"). A colleague probing the cases of
 // families they do not work for leaves no trace to be found later.
-func TestRedteamNonMembersProbingACaseAreAudited(t *testing.T) {
+func TestAttackNonMembersProbingACaseAreAudited(t *testing.T) {
 	f := newFixture(t)
 	c := f.openCase(t, 2)
 	for _, a := range []cases.Actor{otherCaseworker, otherReviewer} {

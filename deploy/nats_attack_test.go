@@ -11,7 +11,7 @@ import (
 	"github.com/facetriage/facetriage/internal/bus"
 )
 
-// Red team: a pipeline stage's NATS user (the decode stage parses hostile
+// Attack: a pipeline stage's NATS user (the decode stage parses hostile
 // images: the likeliest to be taken over) may write the catalogue's
 // buckets and purge the crops' object store, as its work needs; but
 // nothing stops it from wiping them whole. One publish to
@@ -19,7 +19,7 @@ import (
 // every photo, and one $JS.API.STREAM.PURGE.OBJ_ft_crops without a subject
 // filter deletes every face crop of the archive. Least privilege for a
 // worker means it can damage the records it writes, not erase everyone's.
-func TestRedteamAWorkerCannotWipeTheArchive(t *testing.T) {
+func TestAttackAWorkerCannotWipeTheArchive(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	c := startCluster(t)

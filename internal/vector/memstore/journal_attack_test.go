@@ -12,7 +12,7 @@ import (
 	"github.com/facetriage/facetriage/internal/vector/memstore"
 )
 
-// Red team: the embedded index's journal holds every face descriptor of
+// Attack: the embedded index's journal holds every face descriptor of
 // the archive (biometric templates of the dead) with its photo's SHA-256,
 // individual key and source, in the clear, and is made with mode 0644 in a
 // folder of mode 0755 (DATA/index/faces.journal on a real data directory).
@@ -20,7 +20,7 @@ import (
 // keeps other accounts out of these files, and a copy of DATA/index (a
 // backup tool, a support bundle) keeps them readable to all. The index must
 // be as private as the rest of the data directory.
-func TestRedteamJournalIsPrivate(t *testing.T) {
+func TestAttackJournalIsPrivate(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "index")
 	s, err := memstore.Open(dir)
 	if err != nil {

@@ -16,13 +16,13 @@ import (
 	"github.com/facetriage/facetriage/internal/bus"
 )
 
-// Red team: with the operator's NATS user (DATA/secrets), the audit stream
+// Attack: with the operator's NATS user (DATA/secrets), the audit stream
 // is deleted under a running serve. serve then refuses every login and
 // every audited action (500: nothing without its record, as it should),
 // but /readyz still answers 200 "ready", so a load balancer or a monitor
 // keeps sending people to a server that can do nothing, and nobody is
 // told the trail is gone. Readiness must include the audit trail.
-func TestRedteamReadyzFailsWhenTheAuditTrailIsGone(t *testing.T) {
+func TestAttackReadyzFailsWhenTheAuditTrailIsGone(t *testing.T) {
 	dir := t.TempDir()
 	si, _ := startServe(t, dir)
 	admin, err := bus.ReadUserPass(filepath.Join(dir, "secrets", "nats-admin.userpass"))

@@ -9,14 +9,14 @@ import (
 	"github.com/facetriage/facetriage/internal/web"
 )
 
-// Red team: a client with no session and no token sends a 30 MB multipart
+// Attack: a client with no session and no token sends a 30 MB multipart
 // body (within the upload limit) to each route that takes a photo. The
 // guard parses it into memory before it asks who the client is, so forty
 // such requests at once cost the server over a gigabyte (measured against
 // `facetriage serve`: 40 concurrent unauthenticated uploads to
 // /api/v1/search raised its RSS from 0.8 to 2.3 GB). Who the client is
 // must be known before more than a form's worth of body is read.
-func TestRedteamUnauthenticatedUploadIsRefusedBeforeItIsRead(t *testing.T) {
+func TestAttackUnauthenticatedUploadIsRefusedBeforeItIsRead(t *testing.T) {
 	w := newWorld(t)
 	h := w.d.Handler(web.LoginPath, w.d.Routes(), web.Routes(w.d))
 	const size = 30 << 20

@@ -12,13 +12,13 @@ import (
 	"github.com/facetriage/facetriage/internal/web"
 )
 
-// Red team: with --require-admin-totp an admin without a second factor can
+// Attack: with --require-admin-totp an admin without a second factor can
 // only set one up: their session is held at enrolment. An API token the
 // admin made before the requirement was turned on is not held: it still
 // lists every account and every token and verifies the trail, as if the
 // admin had a second factor. A token of a role that must use a second
 // factor must not act while its owner has none.
-func TestRedteamAdminTokenWithoutSecondFactorIsHeld(t *testing.T) {
+func TestAttackAdminTokenWithoutSecondFactorIsHeld(t *testing.T) {
 	rig := pipelinetest.Start(t, nil)
 	d := rig.Casework(t, func(p *casework.Parts) { p.Auth.TOTPRoles = []auth.Role{auth.RoleAdmin} })
 	if err := d.Auth.AddUser(t.Context(), "root", auth.RoleAdmin, password); err != nil {

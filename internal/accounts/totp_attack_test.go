@@ -9,7 +9,7 @@ import (
 	"github.com/facetriage/facetriage/internal/auth"
 )
 
-// Red team: whoever holds a logged-in session of an account that already
+// Attack: whoever holds a logged-in session of an account that already
 // has a second factor replaces that factor with their own, without a code
 // from the current one: BeginTOTP and ConfirmTOTP with the new secret's
 // code. The owner's authenticator stops working and the attacker's works
@@ -17,7 +17,7 @@ import (
 // swap, a login with the old factor answers 401, with the new one 200).
 // Replacing a second factor must need a code of the current one (or be
 // refused while one is on).
-func TestRedteamASessionCannotReplaceTheSecondFactor(t *testing.T) {
+func TestAttackASessionCannotReplaceTheSecondFactor(t *testing.T) {
 	s, _ := open(t)
 	if err := s.AddUser(ctx, auth.Operator("root"), "amal", auth.RoleCaseworker, pw); err != nil {
 		t.Fatal(err)

@@ -13,7 +13,7 @@ import (
 	"github.com/facetriage/facetriage/internal/bus/bustest"
 )
 
-// Red team: the application user may not purge the audit trail's head
+// Attack: the application user may not purge the audit trail's head
 // anchor through the JetStream API ($JS.API.STREAM.PURGE.KV_ft_audit_head
 // is denied), but the anchor is a key-value bucket, whose stream allows
 // rollups: a plain publish to $KV.ft_audit_head.<key> with the header
@@ -22,7 +22,7 @@ import (
 // in DATA/secrets/nats-app.userpass; `facetriage audit verify` then fails
 // with "the head anchor is missing". The application user must not be able
 // to remove the anchor by any path.
-func TestRedteamTheApplicationUserCannotWipeTheAnchor(t *testing.T) {
+func TestAttackTheApplicationUserCannotWipeTheAnchor(t *testing.T) {
 	ctx := testCtx(t)
 	srv := bustest.Start(t, bus.Topology{})
 	js, _ := dialApp(t, srv)
