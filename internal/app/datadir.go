@@ -88,7 +88,7 @@ func ReadServeInfo(dir string) (ServeInfo, error) {
 		return si, fmt.Errorf("app: %s: %w", path, err)
 	}
 	for _, u := range []string{si.NATS, si.HTTP} {
-		if !loopback(u) {
+		if (u != "" || u == si.NATS) && !loopback(u) {
 			return ServeInfo{}, fmt.Errorf("%w: %s names %q, not the loopback the embedded server listens on", ErrDataDirExposed, path, u)
 		}
 	}

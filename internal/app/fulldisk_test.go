@@ -28,7 +28,7 @@ import (
 func smallDisk(t *testing.T, size int64) string {
 	t.Helper()
 	dir := t.TempDir()
-	out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d", size), "tmpfs", dir).CombinedOutput()
+	out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d,mode=0700", size), "tmpfs", dir).CombinedOutput()
 	if err != nil {
 		t.Skipf("the full-disk test did not run: mounting a %d MiB tmpfs failed (it needs root): %v: %s",
 			size>>20, err, strings.TrimSpace(string(out)))

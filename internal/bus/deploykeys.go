@@ -50,14 +50,14 @@ func WriteDeployKeys(dir string, nodes []string) (DeployKeys, error) {
 		}
 		k.Seeds[role], k.Env[NKeyEnv(role)] = path, pub
 	}
-	pass := RandomSecret()
+	pass := confSecret()
 	var routes []string
 	for _, n := range nodes {
 		routes = append(routes, strconv.Quote("nats-route://route:"+pass+"@"+n+":6222"))
 	}
 	k.Env["FACETRIAGE_ROUTE_PASSWORD"] = pass
 	k.Env["FACETRIAGE_NATS_ROUTES"] = "[" + strings.Join(routes, ",") + "]"
-	k.Env["FACETRIAGE_NATS_STORE_KEY"] = RandomSecret()
+	k.Env["FACETRIAGE_NATS_STORE_KEY"] = confSecret()
 	var env strings.Builder
 	env.WriteString("# Secrets of the NATS nodes (deploy/nats.conf): give this file to them only.\n")
 	names := make([]string, 0, len(k.Env))
@@ -78,3 +78,8 @@ func WriteDeployKeys(dir string, nodes []string) (DeployKeys, error) {
 	}
 	return k, WriteSecretFile(filepath.Join(dir, "qdrant-client.env"), []byte("FACETRIAGE_QDRANT_API_KEY="+qk+"\n"))
 }
+
+// confSecret is a RandomSecret that nats-server's configuration reads as a
+// string wherever it is substituted: a value that began with a digit (one
+// in six) would be parsed as a number, and refused.
+func confSecret() string { return "s" + RandomSecret() }
