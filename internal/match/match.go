@@ -1,7 +1,12 @@
-// Package match turns a distance between two faces into words a caseworker
-// can use. The distances come from thresholds.json, which the evaluation
-// harness (`facetriage eval`) writes from measured false match rates; the
-// file records the dataset, the command and the rates behind each value.
+// Package match turns a distance found by a search into words a caseworker
+// can use, words that describe the search at the archive's size, not one
+// pair of faces: "possible" means that fewer than 1 search in 100 of an
+// archive this large, without the person, shows a face this close.
+//
+// The words rest on thresholds.json, which the evaluation harness
+// (`facetriage eval --open-set`) writes: the rates each word stands for,
+// the model of how often a face of another person lies this close (Model),
+// and where its values come from (the dataset, the command, the checks).
 //
 // Distances are euclidean distances between dlib descriptors: 0 is the same
 // photo, two photos of one person usually lie under 0.6.
@@ -38,12 +43,29 @@ type Level struct {
 	TMR float64 `json:"tmr"`
 }
 
+// Rates are the false positive identification rates the words stand for:
+// the share of searches without the person that show a face this close.
+type Rates struct {
+	Strong   float64 `json:"strong"`
+	Possible float64 `json:"possible"`
+	Weak     float64 `json:"weak"`
+}
+
 // Thresholds is thresholds.json.
 type Thresholds struct {
-	Unit     string `json:"unit"`
-	Strong   Level  `json:"strong"`
-	Possible Level  `json:"possible"`
-	Weak     Level  `json:"weak"`
+	Unit string `json:"unit"`
+	// Rates and Model decide the words (Assess).
+	Rates Rates `json:"rates"`
+	Model Model `json:"model"`
+	// OpenSet says where the model comes from and how well it held on
+	// galleries it was not fitted on.
+	OpenSet map[string]any `json:"open_set,omitempty"`
+	// Strong, Possible and Weak are the per-pair levels (false match rates
+	// of one comparison) the harness measured: kept for reference, they
+	// describe one pair of faces, not a search.
+	Strong   Level `json:"strong"`
+	Possible Level `json:"possible"`
+	Weak     Level `json:"weak"`
 	// Source says where the values come from.
 	Source struct {
 		Dataset       string `json:"dataset"`
@@ -70,22 +92,12 @@ func Parse(b []byte) (Thresholds, error) {
 	if err := json.Unmarshal(b, &t); err != nil {
 		return t, fmt.Errorf("match: %w", err)
 	}
-	if !(0 < t.Strong.Distance && t.Strong.Distance <= t.Possible.Distance && t.Possible.Distance <= t.Weak.Distance) {
-		return t, fmt.Errorf("match: thresholds out of order: strong %v, possible %v, weak %v",
-			t.Strong.Distance, t.Possible.Distance, t.Weak.Distance)
+	r := t.Rates
+	if !(0 < r.Strong && r.Strong < r.Possible && r.Possible < r.Weak && r.Weak < 1) {
+		return t, fmt.Errorf("match: rates out of order: strong %v, possible %v, weak %v", r.Strong, r.Possible, r.Weak)
+	}
+	if err := t.Model.check(); err != nil {
+		return t, err
 	}
 	return t, nil
-}
-
-// Of names the strength of a distance.
-func (t Thresholds) Of(distance float64) Strength {
-	switch {
-	case distance <= t.Strong.Distance:
-		return Strong
-	case distance <= t.Possible.Distance:
-		return Possible
-	case distance <= t.Weak.Distance:
-		return Weak
-	}
-	return Unlikely
 }
