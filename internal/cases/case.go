@@ -6,6 +6,7 @@ import (
 	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/face"
 	"github.com/facetriage/facetriage/internal/match"
+	"github.com/facetriage/facetriage/internal/search"
 	"github.com/facetriage/facetriage/internal/vector"
 )
 
@@ -59,6 +60,9 @@ type Candidate struct {
 	Individual string         `json:"individual"`
 	Distance   float64        `json:"distance"`
 	Strength   match.Strength `json:"strength"`
+	// FPIR is the share of searches of the archive, at its size when it
+	// was matched, without the person, that show a face this close.
+	FPIR float64 `json:"fpir"`
 	// The nearest face: its photo, face index and box.
 	Photo  string   `json:"photo"`
 	Face   int      `json:"face"`
@@ -119,6 +123,20 @@ type Case struct {
 	Created    time.Time     `json:"created"`
 	Updated    time.Time     `json:"updated"`
 	Matched    time.Time     `json:"matched,omitzero"`
+	// Archive is the archive's size when the case was last matched.
+	Archive search.Size `json:"archive"`
+}
+
+// NoneOfThese reports whether the shortlist holds no candidate at least a
+// possible match that a reviewer has not excluded: the archive probably
+// does not hold the person yet.
+func (c *Case) NoneOfThese() bool {
+	for _, cd := range c.Candidates {
+		if cd.Listed && cd.Verdict != Excluded && (cd.Strength == match.Strong || cd.Strength == match.Possible) {
+			return false
+		}
+	}
+	return true
 }
 
 // Candidate returns the candidate for an individual.

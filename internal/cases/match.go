@@ -77,7 +77,7 @@ func (s *Service) match(ctx context.Context, a Actor, id string, standing bool) 
 	if len(c.References) == 0 {
 		return Case{}, fmt.Errorf("%w: add a reference photo first", ErrInvalid)
 	}
-	ranked, excluded, err := s.rankFor(ctx, &c)
+	ranked, size, excluded, err := s.rankFor(ctx, &c)
 	if err != nil {
 		return Case{}, err
 	}
@@ -90,22 +90,30 @@ func (s *Service) match(ctx context.Context, a Actor, id string, standing bool) 
 			return "", nil, ErrClosed
 		}
 		s.merge(c, ranked, standing)
+		c.Archive = size
 		return "", map[string]string{"references": fmt.Sprint(len(c.References)),
-			"candidates": fmt.Sprint(len(ranked)), "excluded": fmt.Sprint(excluded)}, nil
+			"candidates": fmt.Sprint(len(ranked)), "excluded": fmt.Sprint(excluded),
+			"archive_faces": fmt.Sprint(size.Faces), "archive_individuals": fmt.Sprint(size.Individuals),
+			"none_of_these": fmt.Sprint(search.NoneOfThese(ranked))}, nil
 	})
 }
 
 // rankFor ranks the archive for c's references: each brings its nearest
 // individuals, and an individual's distance is its nearest to any
-// reference. Excluded individuals are left out of the search.
-func (s *Service) rankFor(ctx context.Context, c *Case) ([]search.Candidate, int, error) {
+// reference; each is assessed at the archive's size. Excluded individuals
+// are left out of the search.
+func (s *Service) rankFor(ctx context.Context, c *Case) ([]search.Candidate, search.Size, int, error) {
+	size, err := s.Ranker.Size(ctx)
+	if err != nil {
+		return nil, size, 0, err
+	}
 	f := c.Filter
 	f.ExcludeIndividuals = append(append([]string{}, f.ExcludeIndividuals...), c.Excluded()...)
 	best := map[string]search.Candidate{}
 	for _, r := range c.References {
 		got, err := s.Ranker.Rank(ctx, r.Descriptor, s.shortlist(), f)
 		if err != nil {
-			return nil, 0, err
+			return nil, size, 0, err
 		}
 		for _, g := range got {
 			if b, ok := best[g.Individual]; !ok || g.Distance < b.Distance {
@@ -126,7 +134,7 @@ func (s *Service) rankFor(ctx context.Context, c *Case) ([]search.Candidate, int
 	if len(ranked) > s.shortlist() {
 		ranked = ranked[:s.shortlist()]
 	}
-	return ranked, len(f.ExcludeIndividuals), nil
+	return s.Ranker.Assess(ranked, size), size, len(f.ExcludeIndividuals), nil
 }
 
 // merge puts a new ranking on c's shortlist: decisions stay, excluded
@@ -147,7 +155,7 @@ func (s *Service) merge(c *Case, ranked []search.Candidate, standing bool) {
 		}
 		cd.Individual, cd.Distance, cd.Photo, cd.Face, cd.Box = g.Individual, g.Distance, g.Photo, g.Face, g.Box
 		cd.Photos, cd.Number, cd.Source, cd.Branch, cd.Listed = g.Photos, g.Number, g.Source, g.Branch, true
-		cd.Strength = s.Thresholds.Of(g.Distance)
+		cd.Strength, cd.FPIR = g.Strength, g.FPIR
 		if !seen {
 			cd.Verdict, cd.FirstSeen = New, now
 			cd.Flagged = standing && rank(cd.Strength) >= rank(s.flagAt())

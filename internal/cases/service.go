@@ -25,9 +25,12 @@ type Engine interface {
 	Embed(ctx context.Context, data []byte) (engine.Result, error)
 }
 
-// Ranker ranks individuals for a descriptor (search.Searcher).
+// Ranker ranks individuals for a descriptor, and says what their
+// distances mean at the archive's size (search.Searcher).
 type Ranker interface {
 	Rank(ctx context.Context, d face.Descriptor, top int, f vector.Filter) ([]search.Candidate, error)
+	Size(ctx context.Context) (search.Size, error)
+	Assess(cs []search.Candidate, size search.Size) []search.Candidate
 }
 
 // Auditor appends to the audit trail (audit.Log).

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/facetriage/facetriage/internal/app"
+	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/imgfile"
 	"github.com/facetriage/facetriage/internal/match"
 	"github.com/facetriage/facetriage/internal/search"
@@ -63,14 +64,23 @@ func (c *searchCmd) Run(e *env) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
 	}
-	fmt.Fprintf(e.stdout, "searched face %d of %d, box %v\n", res.Used, res.Faces, boxString(res.Probe))
+	fmt.Fprintf(e.stdout, "searched face %d of %d, box %v, in an archive of %s faces of %s people\n", res.Used, res.Faces,
+		boxString(res.Probe), match.Thousands(res.Archive.Faces), match.Thousands(res.Archive.Individuals))
+	fmt.Fprintln(e.stdout, res.Summary)
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
-	th := match.Default()
-	fmt.Fprintln(tw, "RANK\tDISTANCE\tSTRENGTH\tINDIVIDUAL\tPHOTOS\tBEST FACE\tBOX\tSHA-256")
+	fmt.Fprintln(tw, "RANK\tDISTANCE\tSTRENGTH\tFPIR\tINDIVIDUAL\tPHOTOS\tBEST FACE\tBOX\tSHA-256")
 	for _, cd := range res.Candidates {
-		fmt.Fprintf(tw, "%d\t%.3f\t%s\t%s\t%d\t%s\t%s\t%s\n", cd.Rank, cd.Distance, th.Of(cd.Distance), short(cd.Individual), cd.Photos, cd.Path, boxString(cd.Box), cd.Photo)
+		fmt.Fprintf(tw, "%d\t%.3f\t%s\t%.2g\t%s\t%d\t%s\t%s\t%s\n", cd.Rank, cd.Distance, cd.Strength, cd.FPIR, short(cd.Individual), cd.Photos,
+			archive.Printable(cd.Path), boxString(cd.Box), cd.Photo)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "FPIR: the share of searches of this archive, without the person, that show a face this close.")
+	for _, s := range []match.Strength{match.Strong, match.Possible, match.Weak, match.Unlikely} {
+		fmt.Fprintf(e.stdout, "%s: %s\n", s, match.Default().Meaning(s, res.Archive.Individuals))
+	}
+	return nil
 }
 
 // search runs in this process, or through the API of a running serve,

@@ -12,6 +12,7 @@ import (
 	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/engine"
 	"github.com/facetriage/facetriage/internal/face"
+	"github.com/facetriage/facetriage/internal/match"
 	"github.com/facetriage/facetriage/internal/vector"
 )
 
@@ -27,11 +28,40 @@ type Catalogue interface {
 	Face(ctx context.Context, photo string, index int) (archive.FaceRecord, error)
 }
 
-// Searcher ranks individuals.
+// Searcher ranks individuals, and says what each distance means at the
+// archive's size (match.Thresholds.Assess).
 type Searcher struct {
 	Engine    Engine
 	Store     vector.Store
 	Catalogue Catalogue
+	// Thresholds name the strengths (match.Default() when zero).
+	Thresholds match.Thresholds
+}
+
+func (s *Searcher) thresholds() match.Thresholds {
+	if len(s.Thresholds.Model.Points) == 0 {
+		return match.Default()
+	}
+	return s.Thresholds
+}
+
+// Size is how large the archive searched is.
+type Size struct {
+	Faces       int `json:"faces"`
+	Individuals int `json:"individuals"`
+}
+
+// Size is the archive's size now.
+func (s *Searcher) Size(ctx context.Context) (Size, error) {
+	faces, err := s.Store.Count(ctx)
+	if err != nil {
+		return Size{}, fmt.Errorf("search: %w", err)
+	}
+	inds, err := s.Store.CountIndividuals(ctx)
+	if err != nil {
+		return Size{}, fmt.Errorf("search: %w", err)
+	}
+	return Size{Faces: faces, Individuals: inds}, nil
 }
 
 // Errors a caller shows the user.
@@ -67,6 +97,11 @@ type Candidate struct {
 	Number string `json:"number,omitempty"`
 	Source string `json:"source,omitempty"`
 	Branch string `json:"branch,omitempty"`
+	// Strength, FPIR and Meaning say what the distance means in an archive
+	// of this size (match.Assessment).
+	Strength match.Strength `json:"strength"`
+	FPIR     float64        `json:"fpir"`
+	Meaning  string         `json:"meaning"`
 }
 
 // Result is a search's answer.
@@ -76,6 +111,38 @@ type Result struct {
 	Used       int         `json:"face_used"`
 	Probe      face.Box    `json:"probe_box"`
 	Candidates []Candidate `json:"candidates"`
+	// Archive is the size of the archive searched.
+	Archive Size `json:"archive"`
+	// NoneOfThese: no candidate is at least a possible match; the archive
+	// probably does not hold this person (yet). Summary says so in words.
+	NoneOfThese bool   `json:"none_of_these"`
+	Summary     string `json:"summary"`
+}
+
+// NoneOfThese reports whether no candidate is at least a possible match.
+func NoneOfThese(cs []Candidate) bool {
+	for _, c := range cs {
+		if c.Strength == match.Strong || c.Strength == match.Possible {
+			return false
+		}
+	}
+	return true
+}
+
+// Summary says in a sentence what a ranking means.
+func Summary(cs []Candidate, size Size) string {
+	if NoneOfThese(cs) {
+		return fmt.Sprintf("No one in the archive of %s people is a possible match: the archive probably does not hold this person yet. "+
+			"The nearest faces are shown only on request; a case stays under standing search as new caches arrive.", match.Thousands(size.Individuals))
+	}
+	n := 0
+	for _, c := range cs {
+		if c.Strength == match.Strong || c.Strength == match.Possible {
+			n++
+		}
+	}
+	return fmt.Sprintf("%d of the archive's %s people are at least a possible match. Only a person, looking, can say whether one of them is this person.",
+		n, match.Thousands(size.Individuals))
 }
 
 // Search embeds the probe and ranks the individuals nearest to its face.
@@ -95,9 +162,26 @@ func (s *Searcher) Search(ctx context.Context, r Request) (Result, error) {
 		return out, fmt.Errorf("%w: face %d of %d", ErrNoSuchFace, k, len(res.Faces))
 	}
 	out.Used, out.Probe = k, res.Faces[k].Box
+	if out.Archive, err = s.Size(ctx); err != nil {
+		return out, err
+	}
 	cs, err := s.Rank(ctx, res.Faces[k].Descriptor, r.Top, r.Filter)
-	out.Candidates = cs
-	return out, err
+	if err != nil {
+		return out, err
+	}
+	out.Candidates = s.Assess(cs, out.Archive)
+	out.NoneOfThese, out.Summary = NoneOfThese(out.Candidates), Summary(out.Candidates, out.Archive)
+	return out, nil
+}
+
+// Assess names each candidate's strength at the archive's size.
+func (s *Searcher) Assess(cs []Candidate, size Size) []Candidate {
+	th := s.thresholds()
+	for i := range cs {
+		a := th.Assess(cs[i].Distance, size.Faces, size.Individuals)
+		cs[i].Strength, cs[i].FPIR, cs[i].Meaning = a.Strength, a.FPIR, a.Meaning
+	}
+	return cs
 }
 
 // Rank ranks individuals for a descriptor.

@@ -92,10 +92,12 @@ type Hit struct {
 //     nearest face of that individual that passes the filter. Search is
 //     exact unless the implementation documents otherwise.
 //   - Count is the number of points.
+//   - CountIndividuals is the number of distinct individuals among them.
 type Store interface {
 	Upsert(ctx context.Context, points []Point) error
 	SearchIndividuals(ctx context.Context, q Query) ([]Hit, error)
 	Count(ctx context.Context) (int, error)
+	CountIndividuals(ctx context.Context) (int, error)
 	Close() error
 }
 

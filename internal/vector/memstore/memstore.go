@@ -176,6 +176,17 @@ func (s *Store) Count(context.Context) (int, error) {
 	return len(s.ids), nil
 }
 
+// CountIndividuals is the number of distinct individuals.
+func (s *Store) CountIndividuals(context.Context) (int, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	seen := make(map[string]struct{}, len(s.payloads)/2)
+	for _, p := range s.payloads {
+		seen[p.Individual] = struct{}{}
+	}
+	return len(seen), nil
+}
+
 // Close closes the journal.
 func (s *Store) Close() error {
 	s.mu.Lock()

@@ -151,6 +151,21 @@ func (s *Store) Count(ctx context.Context) (int, error) {
 	return int(n), nil
 }
 
+// CountIndividuals is the number of distinct values of the individual
+// field, by an exact facet count over the keyword index.
+func (s *Store) CountIndividuals(ctx context.Context) (int, error) {
+	n, err := s.Count(ctx)
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	hits, err := s.client.Facet(ctx, &qdrant.FacetCounts{CollectionName: s.collection, Key: fieldIndividual,
+		Limit: qdrant.PtrOf(uint64(n + 1)), Exact: qdrant.PtrOf(true)})
+	if err != nil {
+		return 0, fmt.Errorf("qdrant: count individuals: %w", err)
+	}
+	return len(hits), nil
+}
+
 // Close closes the connections. The data stays in Qdrant.
 func (s *Store) Close() error {
 	if err := s.client.Close(); err != nil {

@@ -35,6 +35,7 @@ func Run(t *testing.T, h Harness) {
 		{"Empty", testEmpty},
 		{"RanksIndividualsExactly", testRanks},
 		{"GroupsFacesOfOneIndividual", testGroups},
+		{"CountsIndividuals", testCountIndividuals},
 		{"UpsertIsIdempotent", testIdempotent},
 		{"Filters", testFilters},
 		{"LimitAndBadQueries", testLimit},
@@ -234,6 +235,22 @@ func testGroups(t *testing.T, h Harness) {
 		if hits[i].Individual != w.ind || hits[i].Best.Payload.Photo != w.photo {
 			t.Errorf("hit %d: %s via %s, want %s via %s", i, hits[i].Individual, hits[i].Best.Payload.Photo, w.ind, w.photo)
 		}
+	}
+}
+
+func testCountIndividuals(t *testing.T, h Harness) {
+	s := open(t, h)
+	if n, err := s.CountIndividuals(ctx); err != nil || n != 0 {
+		t.Fatalf("an empty store counts %d individuals (%v)", n, err)
+	}
+	pts := corpus(5, 300)
+	upsert(t, s, pts)
+	want := map[string]bool{}
+	for _, p := range pts {
+		want[p.Payload.Individual] = true
+	}
+	if n, err := s.CountIndividuals(ctx); err != nil || n != len(want) {
+		t.Fatalf("%d individuals (%v), want %d", n, err, len(want))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/qdrant/go-client/qdrant"
@@ -83,6 +84,59 @@ func (ps *points) Count(_ context.Context, req *qdrant.CountPoints) (*qdrant.Cou
 		}
 	}
 	return &qdrant.CountResponse{Result: &qdrant.CountResult{Count: n}}, nil
+}
+
+// Facet counts the points by the string values of a keyword-indexed
+// field, most first (then by value), as Qdrant does; counts are always
+// exact. As in Qdrant, the field must have a keyword index.
+func (ps *points) Facet(_ context.Context, req *qdrant.FacetCounts) (*qdrant.FacetResponse, error) {
+	if req.ShardKeySelector != nil {
+		return nil, unsupported("shard keys")
+	}
+	match, err := compileFilter(req.GetFilter())
+	if err != nil {
+		return nil, err
+	}
+	ps.s.mu.RLock()
+	defer ps.s.mu.RUnlock()
+	c, err := ps.s.collection(req.GetCollectionName())
+	if err != nil {
+		return nil, err
+	}
+	if c.schema[req.GetKey()] != qdrant.PayloadSchemaType_Keyword {
+		return nil, invalid("Bad request: Index required but not found for \"%s\" of one of the following types: [keyword]", req.GetKey())
+	}
+	counts := map[string]uint64{}
+	for _, p := range c.points {
+		if !match(p.payload) {
+			continue
+		}
+		if v, ok := p.payload[req.GetKey()].GetKind().(*qdrant.Value_StringValue); ok {
+			counts[v.StringValue]++
+		}
+	}
+	values := make([]string, 0, len(counts))
+	for v := range counts {
+		values = append(values, v)
+	}
+	sort.Slice(values, func(i, j int) bool {
+		if counts[values[i]] != counts[values[j]] {
+			return counts[values[i]] > counts[values[j]]
+		}
+		return values[i] < values[j]
+	})
+	limit := uint64(10)
+	if req.Limit != nil {
+		limit = req.GetLimit()
+	}
+	if uint64(len(values)) > limit {
+		values = values[:limit]
+	}
+	hits := make([]*qdrant.FacetHit, len(values))
+	for i, v := range values {
+		hits[i] = &qdrant.FacetHit{Value: &qdrant.FacetValue{Variant: &qdrant.FacetValue_StringValue{StringValue: v}}, Count: counts[v]}
+	}
+	return &qdrant.FacetResponse{Hits: hits}, nil
 }
 
 // CreateFieldIndex records a keyword or integer index. As in Qdrant,
