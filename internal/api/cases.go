@@ -228,6 +228,22 @@ func (d *Deps) decide(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, c)
 }
 
+func (d *Deps) noneOfThese(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(r, &body); err != nil {
+		d.fail(w, err)
+		return
+	}
+	c, err := d.Cases.NoneOfThese(r.Context(), ActorOf(r), r.PathValue("id"), body.Reason)
+	if err != nil {
+		d.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
 func (d *Deps) shown(w http.ResponseWriter, r *http.Request) {
 	sh, err := d.Cases.Shown(r.Context(), ActorOf(r), r.PathValue("id"))
 	if err != nil {

@@ -100,6 +100,7 @@ func (d *Deps) Routes() []Route {
 		{Method: "GET", Path: "/api/v1/cases/{id}/references/{ref}/photo", Roles: Casework, Kind: Image, Summary: "A reference photo", Handler: d.referencePhoto},
 		{Method: "POST", Path: "/api/v1/cases/{id}/match", Roles: Casework, Kind: JSON, Summary: "Match the case against the archive: its shortlist", Handler: d.matchCase},
 		{Method: "POST", Path: "/api/v1/cases/{id}/candidates/{individual}/decision", Roles: Reviewer, Kind: JSON, Summary: "A reviewer's verdict: possible, excluded or identified, with a reason", Handler: d.decide},
+		{Method: "POST", Path: "/api/v1/cases/{id}/none-of-these", Roles: Reviewer, Kind: JSON, Summary: "A reviewer's word on the whole shortlist: none of these is the person, with a reason (the case stays under standing search)", Handler: d.noneOfThese},
 		{Method: "GET", Path: "/api/v1/cases/{id}/candidates/{individual}/crop", Roles: Casework, Kind: Image, Summary: "A candidate's face crop: blurred unless reveal=1; grey=1 for greyscale", Handler: d.crop},
 		{Method: "GET", Path: "/api/v1/cases/{id}/candidates/{individual}/photo", Roles: Casework, Kind: Image, Summary: "A candidate's full photo, on explicit request", Handler: d.fullPhoto},
 		{Method: "GET", Path: "/api/v1/cases/{id}/shown", Roles: Casework, Kind: JSON, Summary: "The distinct images you were shown in this case", Handler: d.shown},

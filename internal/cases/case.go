@@ -125,6 +125,8 @@ type Case struct {
 	Matched    time.Time     `json:"matched,omitzero"`
 	// Archive is the archive's size when the case was last matched.
 	Archive search.Size `json:"archive"`
+	// Reviews are reviewers' words on whole shortlists ("none of these").
+	Reviews []ShortlistReview `json:"reviews,omitempty"`
 }
 
 // NoneOfThese reports whether the shortlist holds no candidate at least a

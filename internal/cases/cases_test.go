@@ -343,3 +343,38 @@ func TestExportSaysWhenTheTrailFails(t *testing.T) {
 	}
 	t.Logf("AUDIT-STATUS.json says: %s", status.Statement)
 }
+
+// A shortlist where no one is a possible match says so; a reviewer records
+// "none of these" with a reason, audited, and the case stays open under
+// standing search.
+func TestNoneOfThese(t *testing.T) {
+	f := newFixture(t)
+	c := f.openCase(t, 9) // person 9 is not in the archive
+	if !c.NoneOfThese() {
+		t.Fatalf("a stranger's shortlist does not say none of these: %+v", c.Candidates)
+	}
+	if c.Archive.Faces != 24 || c.Archive.Individuals < 8 {
+		t.Fatalf("the archive's size at the match: %+v", c.Archive)
+	}
+	if _, err := f.svc.NoneOfThese(ctx, caseworker, c.ID, "no"); !errors.Is(err, cases.ErrForbidden) {
+		t.Fatalf("a caseworker closes the shortlist: %v", err)
+	}
+	if _, err := f.svc.NoneOfThese(ctx, reviewer, c.ID, " "); !errors.Is(err, cases.ErrNoReason) {
+		t.Fatalf("without a reason: %v", err)
+	}
+	c, err := f.svc.NoneOfThese(ctx, reviewer, c.ID, "none resembles the family's photo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Reviews) != 1 || c.Reviews[0].By != "omar" || c.Status != cases.StatusOpen || c.Reviews[0].Archive != c.Archive {
+		t.Fatalf("after none of these: %+v, status %s", c.Reviews, c.Status)
+	}
+	events, _ := f.log.ForCase(ctx, c.ID)
+	if e := events[len(events)-1]; e.Action != "shortlist_none_of_these" || e.Detail["reason"] == "" {
+		t.Fatalf("the record: %+v", e)
+	}
+	// A person who is in the archive gets leads, not "none of these".
+	if c := f.openCase(t, 2); c.NoneOfThese() {
+		t.Fatalf("person 2's shortlist says none of these: %+v", c.Candidates)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/facetriage/facetriage/internal/api"
 	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/cases"
+	"github.com/facetriage/facetriage/internal/match"
 )
 
 // candView is a candidate as a page shows it, with its links.
@@ -45,6 +46,17 @@ type casePageData struct {
 	Open       bool
 	FamilyURL  string
 	MatchedAny bool
+	// NoneOfThese: no candidate is at least a possible match.
+	NoneOfThese bool
+	// Weaker counts the weak and unlikely candidates, nobody's lead, not
+	// shown unless asked (WeakerURL shows them; Weakest says they are).
+	Weaker    int
+	WeakerURL string
+	Weakest   bool
+	// NoneURL is where a reviewer closes the shortlist as none of these.
+	NoneURL string
+	// People is the archive's size at the last match, for the meanings.
+	People string
 }
 
 // pageSize is how many candidates a case page shows at first, and how
@@ -104,8 +116,14 @@ func (u *ui) casePage(w http.ResponseWriter, r *http.Request) {
 	if show > pageSize {
 		keep.Set("show", strconv.Itoa(show))
 	}
+	weaker := r.URL.Query().Get("weaker") == "1"
+	if weaker {
+		keep.Set("weaker", "1")
+	}
 	d := casePageData{Case: c, Open: c.Status == cases.StatusOpen, Shown: shown, Members: c.MemberList(),
-		FamilyURL: self + "/family", MatchedAny: !c.Matched.IsZero()}
+		FamilyURL: self + "/family", MatchedAny: !c.Matched.IsZero(), NoneOfThese: c.NoneOfThese(), Weakest: weaker,
+		WeakerURL: withQuery(self, keep, "weaker", "1") + "#shortlist", NoneURL: self + "/none-of-these",
+		People: match.Thousands(c.Archive.Individuals)}
 	for _, ref := range c.References {
 		d.Refs = append(d.Refs, refView{Reference: ref,
 			URL: "/api/v1/cases/" + url.PathEscape(c.ID) + "/references/" + url.PathEscape(ref.ID) + "/photo"})
@@ -126,19 +144,41 @@ func (u *ui) casePage(w http.ResponseWriter, r *http.Request) {
 		default:
 			cv.Rank = d.RankedAll + 1
 			d.RankedAll++
-			if cv.Rank <= show {
+			if !weaker && !lead(cd) {
+				d.Weaker++ // every face shown, even blurred, is one more image of the dead
+				continue
+			}
+			if len(d.Ranked) < show {
 				d.Ranked = append(d.Ranked, cv)
+			} else {
+				d.More++
 			}
 		}
 	}
-	if d.RankedAll > len(d.Ranked) {
-		d.MoreURL = withQuery(self, url.Values{"show": {strconv.Itoa(show + pageSize)}}) + "#shortlist"
-		d.More = min(pageSize, d.RankedAll-len(d.Ranked))
+	if d.More > 0 {
+		d.MoreURL = withQuery(self, keep, "show", strconv.Itoa(show+pageSize)) + "#shortlist"
+		d.More = min(pageSize, d.More)
 	}
 	v := u.newView(w, r, "case.title")
 	v.Title = c.Name
 	v.Data = d
 	u.render(w, http.StatusOK, "case", v)
+}
+
+// lead reports whether a candidate is shown without asking: at least a
+// possible match, flagged by a standing search, or decided on.
+func lead(cd cases.Candidate) bool {
+	return cd.Strength == match.Strong || cd.Strength == match.Possible || cd.Flagged || cd.Verdict != cases.New
+}
+
+// nonePost is a reviewer's word on the whole shortlist: none of these.
+func (u *ui) nonePost(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if _, err := u.d.Cases.NoneOfThese(r.Context(), api.ActorOf(r), id, r.PostFormValue("reason")); err != nil {
+		u.failBack(w, r, id, err)
+		return
+	}
+	back(w, r, casePath(id)+"#shortlist", "msg", "none_of_these")
 }
 
 // anchor is an element id for a candidate.

@@ -187,7 +187,14 @@ func TestCaseworkThroughThePages(t *testing.T) {
 	if resp := cw.post("/cases/"+newID+"/match", url.Values{}); !strings.Contains(resp.Header.Get("Location"), "msg=matched") {
 		t.Fatalf("match: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
+	// At first only the leads show: the weaker candidates are counted, and
+	// shown on request.
 	body = p.get(t, cw, "/cases/"+w.caseID)
+	leads := individuals(body, "cand")
+	if len(leads) != 1 || leads[0] != "caesar/215/4321" || !strings.Contains(body, `id="show-weaker"`) {
+		t.Fatalf("shown at first %v, want only the numbered individual, and a link to the weaker ones", leads)
+	}
+	body = p.get(t, cw, "/cases/"+w.caseID+"?weaker=1")
 	ranked := individuals(body, "cand")
 	if len(ranked) < 3 || ranked[0] != "caesar/215/4321" {
 		t.Fatalf("ranked %v, want the numbered individual first", ranked)
@@ -239,7 +246,7 @@ func TestDecisionsAndFamilyViewing(t *testing.T) {
 	w := newWorld(t)
 	p := pages{}
 	rv := w.login(t, "rv")
-	body := p.get(t, rv, "/cases/"+w.caseID)
+	body := p.get(t, rv, "/cases/"+w.caseID+"?weaker=1")
 	ranked := individuals(body, "cand")
 	if len(ranked) < 3 {
 		t.Fatalf("ranked %v", ranked)
@@ -257,7 +264,7 @@ func TestDecisionsAndFamilyViewing(t *testing.T) {
 		t.Fatalf("possible: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	decide(ranked[1], "excluded", "different ear shape")
-	body = p.get(t, rv, "/cases/"+w.caseID+"?msg=decided_possible")
+	body = p.get(t, rv, "/cases/"+w.caseID+"?weaker=1&msg=decided_possible")
 	if !strings.Contains(body, "Decision recorded: possible match.") || !strings.Contains(body, "same scar &lt;above&gt; the eyebrow") || !strings.Contains(body, "by rv") {
 		t.Error("the decision, its reason and its author are not shown")
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/facetriage/facetriage/internal/api"
 	"github.com/facetriage/facetriage/internal/auth"
+	"github.com/facetriage/facetriage/internal/match"
 )
 
 // tokenList is what the tokens template gets: the tokens, and where their
@@ -80,6 +81,7 @@ var funcs = template.FuncMap{
 	},
 	"anchorOf": anchor,
 	"cand":     candContext,
+	"oneIn":    func(s match.Strength) string { return match.Thousands(match.Default().OneIn(s)) },
 }
 
 // Routes are the web UI's part of the permission matrix:
@@ -123,6 +125,7 @@ func (u *ui) routes() []api.Route {
 		{Method: "GET", Path: "/cases/{id}/faces/{pending}/photo", Roles: api.Caseworker, Kind: api.Image, Summary: "The reference photo awaiting a face choice (its uploader only)", Handler: u.pendingPhoto},
 		{Method: "POST", Path: "/cases/{id}/faces/{pending}", Roles: api.Caseworker, Kind: api.Page, Summary: "Choose the face", Handler: u.pickPost},
 		{Method: "POST", Path: "/cases/{id}/match", Roles: api.Casework, Kind: api.Page, Summary: "Match the case against the archive", Handler: u.matchPost},
+		{Method: "POST", Path: "/cases/{id}/none-of-these", Roles: api.Reviewer, Kind: api.Page, Summary: "Close the shortlist as none of these", Handler: u.nonePost},
 		{Method: "POST", Path: "/cases/{id}/candidates/{individual}/decision", Roles: api.Reviewer, Kind: api.Page, Summary: "Record a reviewer's decision", Handler: u.decidePost},
 		{Method: "GET", Path: "/cases/{id}/candidates/{individual}/photo-page", Roles: api.Casework, Kind: api.Page, Summary: "A candidate's full photo, after a warning", Handler: u.photoPage},
 		{Method: "GET", Path: "/cases/{id}/family", Roles: api.Caseworker, Kind: api.Page, Summary: "Family viewing: only candidates a reviewer marked possible", Handler: u.familyPage},
