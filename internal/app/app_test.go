@@ -58,7 +58,18 @@ func startEmbedded(t *testing.T, cfg config.Config) *embedded {
 
 func (e *embedded) ingest(t *testing.T, paths ...string) ingest.Summary {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	return e.ingestWithin(t, 5*time.Minute, paths...)
+}
+
+// ingestAll ingests many photos: it may take as long as they need.
+func (e *embedded) ingestAll(t *testing.T, paths ...string) ingest.Summary {
+	t.Helper()
+	return e.ingestWithin(t, 20*time.Minute, paths...)
+}
+
+func (e *embedded) ingestWithin(t *testing.T, within time.Duration, paths ...string) ingest.Summary {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), within)
 	defer cancel()
 	in := &ingest.Ingester{Publisher: e.rt.Publisher(), Catalogue: e.rt.Catalog}
 	sum, err := in.Run(ctx, ingest.Options{Paths: paths, Source: "go-face"})
