@@ -13,6 +13,7 @@ import (
 	"github.com/facetriage/facetriage/internal/audit"
 	"github.com/facetriage/facetriage/internal/evidence"
 	"github.com/facetriage/facetriage/internal/match"
+	"github.com/facetriage/facetriage/internal/search"
 )
 
 // Trail reads a case's audit records, and verifies the whole trail
@@ -88,9 +89,15 @@ func (s *Service) Export(ctx context.Context, a Actor, id string, open func() io
 		return err
 	}
 	type scores struct {
-		Individual string           `json:"individual"`
-		Distance   float64          `json:"distance"`
-		Strength   match.Strength   `json:"strength"`
+		Individual string         `json:"individual"`
+		Distance   float64        `json:"distance"`
+		Strength   match.Strength `json:"strength"`
+		// FPIR and Archive: what the strength meant when the case was
+		// last matched (the share of searches of an archive of this size,
+		// without the person, that show a face this close).
+		FPIR       float64          `json:"fpir"`
+		Archive    search.Size      `json:"archive"`
+		Meaning    string           `json:"meaning"`
 		BestPhoto  string           `json:"best_photo"`
 		BestFace   int              `json:"best_face"`
 		Thresholds match.Thresholds `json:"thresholds"`
@@ -112,7 +119,8 @@ func (s *Service) Export(ctx context.Context, a Actor, id string, open func() io
 		}{c.ID, c.Name, c.DisappearedOn, c.DisappearedAt, c.Owner, c.MemberList(), c.Created, refs}),
 		ew.AddJSON("metadata/photos.json", records),
 		ew.AddJSON("metadata/faces.json", faces),
-		ew.AddJSON("scores.json", scores{cand.Individual, cand.Distance, cand.Strength, cand.Photo, cand.Face, s.Thresholds}),
+		ew.AddJSON("scores.json", scores{cand.Individual, cand.Distance, cand.Strength, cand.FPIR, c.Archive,
+			s.Thresholds.Meaning(cand.Strength, c.Archive.Individuals), cand.Photo, cand.Face, s.Thresholds}),
 		ew.AddJSON("review/decisions.json", cand.Decisions),
 		ew.AddJSON("review/audit.json", events),
 	}
