@@ -1,0 +1,94 @@
+package app_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/facetriage/facetriage/internal/match"
+	"github.com/facetriage/facetriage/internal/search"
+	"github.com/facetriage/facetriage/internal/testenv"
+)
+
+// TestWordsHoldAtArchiveScale ingests the go-face photos (but for one
+// person, eunseo, who stays absent) with 2,000 LFW photos, and searches as
+// a caseworker would:
+//   - tzuyu.jpg: tzuyu2.jpg comes first after the photo itself, at least
+//     "possible", and at most one other person is "possible" or stronger
+//     (the East Asian young women of the go-face set lie close together in
+//     dlib's space: pair thresholds called them all "strong");
+//   - each photo of the absent person: the search says "none of these".
+func TestWordsHoldAtArchiveScale(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ingests 2,000 photos with the real engine")
+	}
+	cfg := testenv.Config(t)
+	cfg.DataDir = t.TempDir()
+	src := testenv.GoFaceImages(t)
+	archive := t.TempDir()
+	names, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var absent []string
+	for _, n := range names {
+		if strings.HasPrefix(n.Name(), "eunseo") {
+			absent = append(absent, filepath.Join(src, n.Name()))
+			continue
+		}
+		copyPhoto(t, filepath.Join(src, n.Name()), filepath.Join(archive, n.Name()))
+	}
+	e := startEmbedded(t, cfg)
+	sum := e.ingestAll(t, append([]string{archive}, lfwPhotos(t, 2000)...)...)
+	t.Logf("ingest: %s", sum)
+	s := &search.Searcher{Engine: e.eng, Store: e.store, Catalogue: e.rt.Catalog}
+	ctx := context.Background()
+	find := func(path string) search.Result {
+		t.Helper()
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.Search(ctx, search.Request{Photo: b, Face: -1, Top: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	strong := func(st match.Strength) bool { return st == match.Strong || st == match.Possible }
+
+	res := find(filepath.Join(src, "tzuyu.jpg"))
+	t.Logf("tzuyu.jpg, archive of %d faces of %d people: %s", res.Archive.Faces, res.Archive.Individuals, res.Summary)
+	for _, c := range res.Candidates[:8] {
+		t.Logf("  %d %.3f %-8s FPIR %.2g %s", c.Rank, c.Distance, c.Strength, c.FPIR, filepath.Base(c.Path))
+	}
+	if res.Archive.Faces < 1900 {
+		t.Fatalf("only %d faces in the archive", res.Archive.Faces)
+	}
+	if filepath.Base(res.Candidates[0].Path) != "tzuyu.jpg" || filepath.Base(res.Candidates[1].Path) != "tzuyu2.jpg" || !strong(res.Candidates[1].Strength) {
+		t.Fatalf("want tzuyu.jpg then tzuyu2.jpg at least possible; got %s then %s (%s)",
+			res.Candidates[0].Path, res.Candidates[1].Path, res.Candidates[1].Strength)
+	}
+	others := 0
+	for _, c := range res.Candidates[2:] {
+		if strong(c.Strength) {
+			others++
+		}
+	}
+	if others > 1 {
+		t.Errorf("%d other people are at least possible for tzuyu.jpg, want at most 1", others)
+	}
+	for _, p := range absent {
+		res := find(p)
+		if !res.NoneOfThese {
+			c := res.Candidates[0]
+			t.Errorf("%s, absent from the archive: %s at %.3f is %s; the search should say none of these", filepath.Base(p),
+				filepath.Base(c.Path), c.Distance, c.Strength)
+			continue
+		}
+		t.Logf("%s (absent): none of these; nearest %.3f (%s, FPIR %.2g)", filepath.Base(p), res.Candidates[0].Distance,
+			res.Candidates[0].Strength, res.Candidates[0].FPIR)
+	}
+}
