@@ -45,6 +45,7 @@ var errorTable = []struct {
 	{cases.ErrClosed, http.StatusConflict, "closed"},
 	{cases.ErrNotIdentified, http.StatusConflict, "not_identified"},
 	{cases.ErrConflict, http.StatusConflict, "conflict"},
+	{cases.ErrFourEyes, http.StatusConflict, "four_eyes"},
 	{cases.ErrForbidden, http.StatusForbidden, "forbidden"},
 	{cases.ErrNoAccount, http.StatusUnprocessableEntity, "no_account"},
 	{cases.ErrNoVerdict, http.StatusBadRequest, "verdict_required"},

@@ -68,7 +68,7 @@ func (rt *Runtime) Casework(ctx context.Context, store vector.Store, eng search.
 		return nil, err
 	}
 	return casework.Open(ctx, casework.Parts{JS: rt.JS, Replicas: rt.Cfg.Replicas, Engine: eng, Store: store,
-		Catalog: rt.Catalog, Blur: imaging.Obscure, Auth: rt.Cfg.AuthOptions(), Audit: lg, SigningKey: key,
+		Catalog: rt.Catalog, Blur: imaging.Obscure, Auth: rt.Cfg.AuthOptions(), Audit: lg, SigningKey: key, SingleReviewer: rt.Cfg.SingleReviewer,
 		Registry: rt.Registry, Log: rt.Log})
 }
 

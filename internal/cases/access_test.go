@@ -177,7 +177,7 @@ func TestSharingAndReassigning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"case_share amal reviewer:omar", "case_share amal reviewer:sami", "case_unshare amal reviewer:sami", "case_reassign amal amal→nadia"}
+	want := []string{"case_share amal reviewer:omar", "case_share amal reviewer:layla", "case_share amal reviewer:sami", "case_unshare amal reviewer:sami", "case_reassign amal amal→nadia"}
 	var got2 []string
 	for _, e := range events {
 		switch e.Action {

@@ -53,6 +53,10 @@ type Decision struct {
 	By      string    `json:"by"`
 	Role    string    `json:"role"`
 	At      time.Time `json:"at"`
+	// Proposal: a change of an identification, awaiting a second
+	// reviewer; Confirms names the reviewer whose proposal this confirms.
+	Proposal bool   `json:"proposal,omitempty"`
+	Confirms string `json:"confirms,omitempty"`
 }
 
 // Candidate is an individual on a case's shortlist.
@@ -74,6 +78,9 @@ type Candidate struct {
 	// Verdict is the latest decision (New when none).
 	Verdict   Verdict    `json:"verdict"`
 	Decisions []Decision `json:"decisions,omitempty"`
+	// Proposal is a change of an identification awaiting a second
+	// reviewer.
+	Proposal *Decision `json:"proposal,omitempty"`
 	// Flagged marks a candidate a standing search found, awaiting review.
 	Flagged   bool      `json:"flagged,omitempty"`
 	FirstSeen time.Time `json:"first_seen"`

@@ -29,6 +29,8 @@ var (
 	ctx        = context.Background()
 	caseworker = cases.Actor{Name: "amal", Role: auth.RoleCaseworker, Via: auth.ViaSession}
 	reviewer   = cases.Actor{Name: "omar", Role: auth.RoleReviewer, Via: auth.ViaSession}
+	// reviewer2 is the second pair of eyes an identification needs.
+	reviewer2 = cases.Actor{Name: "layla", Role: auth.RoleReviewer, Via: auth.ViaSession}
 	// Accounts that are not members of the fixture's cases.
 	otherCaseworker = cases.Actor{Name: "nadia", Role: auth.RoleCaseworker, Via: auth.ViaSession}
 	otherReviewer   = cases.Actor{Name: "sami", Role: auth.RoleReviewer, Via: auth.ViaSession}
@@ -61,7 +63,7 @@ func newFixture(t *testing.T) *fixture {
 	d := rig.Casework(t)
 	svc, lg := d.Cases, d.Audit
 	svc.Shortlist = 5
-	for _, a := range []cases.Actor{caseworker, reviewer, otherCaseworker, otherReviewer} {
+	for _, a := range []cases.Actor{caseworker, reviewer, reviewer2, otherCaseworker, otherReviewer} {
 		if err := d.Auth.AddUser(ctx, a.Name, a.Role, "correct horse battery staple"); err != nil {
 			t.Fatal(err)
 		}
@@ -82,8 +84,10 @@ func (f *fixture) openCase(t *testing.T, p uint8) cases.Case {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Share(ctx, caseworker, c.ID, reviewer.Name, reviewer.Role); err != nil {
-		t.Fatal(err)
+	for _, r := range []cases.Actor{reviewer, reviewer2} {
+		if _, err := f.svc.Share(ctx, caseworker, c.ID, r.Name, r.Role); err != nil {
+			t.Fatal(err)
+		}
 	}
 	c, err = f.svc.AddReference(ctx, caseworker, c.ID, facetest.Photo(facetest.Spec{Person: p, Variant: 99}), -1, false, false)
 	if err != nil {
@@ -144,7 +148,10 @@ func TestShortlistReviewAndExclusion(t *testing.T) {
 	if cd, _ := c.Candidate(first); cd.Verdict != cases.Possible || !cd.Listed {
 		t.Fatalf("the possible candidate: %+v", cd)
 	}
-	c, err = f.svc.Decide(ctx, reviewer, c.ID, first, cases.Identified, "confirmed by the family's description")
+	if _, err := f.svc.Decide(ctx, reviewer, c.ID, first, cases.Identified, "confirmed by the family's description"); !errors.Is(err, cases.ErrFourEyes) {
+		t.Fatalf("the reviewer who marked it possible identifies it too: %v, want ErrFourEyes", err)
+	}
+	c, err = f.svc.Decide(ctx, reviewer2, c.ID, first, cases.Identified, "confirmed by the family's description")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +248,7 @@ func TestEvidenceExport(t *testing.T) {
 		t.Fatalf("export before identification: %v", err)
 	}
 	f.svc.Decide(ctx, reviewer, c.ID, ind, cases.Possible, "same")
-	f.svc.Decide(ctx, reviewer, c.ID, ind, cases.Identified, "the family recognised the clothes")
+	f.svc.Decide(ctx, reviewer2, c.ID, ind, cases.Identified, "the family recognised the clothes")
 	if err := f.svc.Export(ctx, caseworker, c.ID, to); !errors.Is(err, cases.ErrForbidden) {
 		t.Fatalf("export by the caseworker: %v, want ErrForbidden (reviewers export)", err)
 	}
@@ -311,7 +318,7 @@ func TestExportSaysWhenTheTrailFails(t *testing.T) {
 	c := f.openCase(t, 3)
 	ind := c.Candidates[0].Individual
 	f.svc.Decide(ctx, reviewer, c.ID, ind, cases.Possible, "same")
-	f.svc.Decide(ctx, reviewer, c.ID, ind, cases.Identified, "the family recognised the clothes")
+	f.svc.Decide(ctx, reviewer2, c.ID, ind, cases.Identified, "the family recognised the clothes")
 	// Someone with the server's NATS credentials truncates the trail.
 	st, err := f.rig.Srv.JS.Stream(ctx, audit.StreamName)
 	if err != nil {
@@ -376,5 +383,44 @@ func TestNoneOfThese(t *testing.T) {
 	// A person who is in the archive gets leads, not "none of these".
 	if c := f.openCase(t, 2); c.NoneOfThese() {
 		t.Fatalf("person 2's shortlist says none of these: %+v", c.Candidates)
+	}
+}
+
+// Changing an identification takes a proposal and a second reviewer's
+// confirmation; both stay in the candidate's history.
+func TestChangingAnIdentificationTakesTwoReviewers(t *testing.T) {
+	f := newFixture(t)
+	c := f.openCase(t, 2)
+	ind := c.Candidates[0].Individual
+	f.svc.Decide(ctx, reviewer, c.ID, ind, cases.Possible, "same brow")
+	if _, err := f.svc.Decide(ctx, reviewer2, c.ID, ind, cases.Identified, "the family recognised the scar"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.svc.Decide(ctx, reviewer2, c.ID, ind, cases.Excluded, "changed my mind")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cd, _ := c.Candidate(ind)
+	if cd.Verdict != cases.Identified || cd.Proposal == nil || cd.Proposal.By != "layla" {
+		t.Fatalf("one reviewer's change was applied: %+v", cd)
+	}
+	if _, err := f.svc.Decide(ctx, reviewer2, c.ID, ind, cases.Excluded, "still"); !errors.Is(err, cases.ErrFourEyes) {
+		t.Fatalf("the proposer confirms their own change: %v", err)
+	}
+	if c, err = f.svc.Decide(ctx, reviewer, c.ID, ind, cases.Excluded, "the teeth differ on the full photo"); err != nil {
+		t.Fatal(err)
+	}
+	cd, _ = c.Candidate(ind)
+	n := len(cd.Decisions)
+	if cd.Verdict != cases.Excluded || cd.Proposal != nil || n != 4 || !cd.Decisions[n-2].Proposal || cd.Decisions[n-1].Confirms != "layla" {
+		t.Fatalf("after the confirmation: %+v", cd)
+	}
+	// A team of one can say so.
+	f.svc.SingleReviewer = true
+	c = f.openCase(t, 3)
+	ind = c.Candidates[0].Individual
+	f.svc.Decide(ctx, reviewer, c.ID, ind, cases.Possible, "same")
+	if _, err := f.svc.Decide(ctx, reviewer, c.ID, ind, cases.Identified, "same"); err != nil {
+		t.Fatalf("a single reviewer, allowed: %v", err)
 	}
 }

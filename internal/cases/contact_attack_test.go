@@ -29,8 +29,10 @@ func TestAttackExportCarriesNoDigestOfTheContact(t *testing.T) {
 	if _, err := f.svc.Update(ctx, caseworker, c.ID, cases.Fields{Name: "Missing person", Contact: contact}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Share(ctx, caseworker, c.ID, reviewer.Name, reviewer.Role); err != nil {
-		t.Fatal(err)
+	for _, r := range []cases.Actor{reviewer, reviewer2} {
+		if _, err := f.svc.Share(ctx, caseworker, c.ID, r.Name, r.Role); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := f.svc.AddReference(ctx, caseworker, c.ID, facetest.Photo(facetest.Spec{Person: 3, Variant: 99}), -1, false, false); err != nil {
 		t.Fatal(err)
@@ -42,7 +44,7 @@ func TestAttackExportCarriesNoDigestOfTheContact(t *testing.T) {
 	if _, err := f.svc.Decide(ctx, reviewer, c.ID, ind, cases.Possible, "same"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Decide(ctx, reviewer, c.ID, ind, cases.Identified, "the family recognised the clothes"); err != nil {
+	if _, err := f.svc.Decide(ctx, reviewer2, c.ID, ind, cases.Identified, "the family recognised the clothes"); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer

@@ -29,6 +29,8 @@ var (
 	// ErrNoAccount: a case can only be shared with an active account of
 	// the role named.
 	ErrNoAccount = errors.New("no active account of that name and role")
+	// ErrFourEyes: a second reviewer must make this decision.
+	ErrFourEyes = errors.New("a second reviewer must make this decision")
 	// ErrConflict: the case kept changing under this change; try again.
 	ErrConflict = errors.New("the case was changed by someone else meanwhile: reload and try again")
 )

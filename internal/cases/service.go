@@ -82,6 +82,10 @@ type Service struct {
 	Shortlist int
 	// FlagAt is the weakest strength a standing search flags (default possible).
 	FlagAt match.Strength
+	// SingleReviewer lets one reviewer identify a candidate they marked
+	// possible, and change an identification alone (small teams); by
+	// default a second reviewer must (Decide).
+	SingleReviewer bool
 	Now    func() time.Time
 }
 

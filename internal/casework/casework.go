@@ -37,8 +37,10 @@ type Parts struct {
 	Audit *audit.Log
 	// SigningKey signs evidence exports.
 	SigningKey ed25519.PrivateKey
-	Registry   *prometheus.Registry
-	Log        *slog.Logger
+	// SingleReviewer: one reviewer may identify alone (cases.Service).
+	SingleReviewer bool
+	Registry       *prometheus.Registry
+	Log            *slog.Logger
 }
 
 // Open opens the buckets and the audit trail and builds the services.
@@ -62,7 +64,7 @@ func Open(ctx context.Context, p Parts) (*api.Deps, error) {
 	}
 	searcher := &search.Searcher{Engine: p.Engine, Store: p.Store, Catalogue: p.Catalog}
 	cs.Engine, cs.Ranker, cs.Audit, cs.Archive, cs.Accounts, cs.Trail, cs.Blur = p.Engine, searcher, lg, p.Catalog, as, lg, p.Blur
-	cs.SigningKey = p.SigningKey
+	cs.SigningKey, cs.SingleReviewer = p.SigningKey, p.SingleReviewer
 	log := p.Log
 	if log == nil {
 		log = slog.Default()

@@ -47,6 +47,7 @@ type Config struct {
 	Patterns         []string `name:"pattern" env:"FACETRIAGE_PATTERNS" sep:"none" help:"File-name pattern (Go regexp with named groups number, photographer, date, branch); repeatable. Default: see README."`
 
 	SessionIdle      time.Duration `name:"session-idle" env:"FACETRIAGE_SESSION_IDLE" help:"A browser session unused this long ends (default 30m)."`
+	SingleReviewer   bool          `name:"single-reviewer" env:"FACETRIAGE_SINGLE_REVIEWER" help:"Let one reviewer identify a candidate they marked possible, and change an identification alone (small teams); by default a second reviewer must."`
 	RequireAdminTOTP bool          `name:"require-admin-totp" env:"FACETRIAGE_REQUIRE_ADMIN_TOTP" help:"Admins must use a second factor (a TOTP authenticator app); until they set one up they can do nothing else."`
 }
 

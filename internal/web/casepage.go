@@ -134,7 +134,7 @@ func (u *ui) casePage(w http.ResponseWriter, r *http.Request) {
 			RevealURL:   withQuery(self, keep, "reveal", cd.Individual) + "#" + anchor(cd.Individual),
 			PhotoURL:    candidateURL("", c.ID, cd.Individual, "photo-page"),
 			DecideURL:   candidateURL("", c.ID, cd.Individual, "decision"),
-			CanIdentify: cd.Verdict == cases.Possible && a.Role == auth.RoleReviewer}
+			CanIdentify: cd.Verdict == cases.Possible && a.Role == auth.RoleReviewer && (u.d.Cases.SingleReviewer || cd.MarkedPossibleBy() != a.Name)}
 		cv.CropURL = cropURL(c.ID, cd.Individual, cv.Revealed, false)
 		switch {
 		case cd.Verdict == cases.Excluded:
