@@ -86,7 +86,7 @@ type Service struct {
 	// possible, and change an identification alone (small teams); by
 	// default a second reviewer must (Decide).
 	SingleReviewer bool
-	Now    func() time.Time
+	Now            func() time.Time
 }
 
 // Open binds the service to its buckets, creating them if needed.

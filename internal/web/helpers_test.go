@@ -60,7 +60,7 @@ func newWorld(t *testing.T) *world {
 	for _, u := range []struct {
 		name string
 		role auth.Role
-	}{{"admin", auth.RoleAdmin}, {"cw", auth.RoleCaseworker}, {"rv", auth.RoleReviewer}} {
+	}{{"admin", auth.RoleAdmin}, {"cw", auth.RoleCaseworker}, {"rv", auth.RoleReviewer}, {"rv2", auth.RoleReviewer}} {
 		if err := as.AddUser(ctx, u.name, u.role, password); err != nil {
 			t.Fatal(err)
 		}
@@ -70,8 +70,10 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err = cs.Share(ctx, a, c.ID, "rv", auth.RoleReviewer); err != nil {
-		t.Fatal(err)
+	for _, rv := range []string{"rv", "rv2"} {
+		if _, err = cs.Share(ctx, a, c.ID, rv, auth.RoleReviewer); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err = cs.AddReference(ctx, a, c.ID, facetest.Photo(facetest.Spec{Person: 7, Variant: 9}), -1, false, true); err != nil {
 		t.Fatal(err)

@@ -274,8 +274,11 @@ func TestDecisionsAndFamilyViewing(t *testing.T) {
 	if got := individuals(body, "cand"); slices.Contains(got, ranked[1]) {
 		t.Error("the excluded candidate is still ranked")
 	}
-	if strings.Count(body, `value="identified" disabled`) != len(ranked)-2 {
-		t.Error("identified is not offered for the possible candidate")
+	if strings.Count(body, `value="identified" disabled`) != len(ranked)-1 {
+		t.Error("identified is offered to the reviewer who marked the candidate possible")
+	}
+	if body2 := p.get(t, w.login(t, "rv2"), "/cases/"+w.caseID+"?weaker=1"); strings.Count(body2, `value="identified" disabled`) != len(ranked)-2 {
+		t.Error("identified is not offered to a second reviewer for the possible candidate")
 	}
 
 	if strings.Contains(body, `enctype="multipart/form-data"`) || strings.Contains(body, "/family\"") {
