@@ -202,6 +202,22 @@ func (d *Deps) addReference(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, c)
 }
 
+func (d *Deps) removeReference(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeJSON(r, &body); err != nil {
+		d.fail(w, err)
+		return
+	}
+	c, err := d.Cases.RemoveReference(r.Context(), ActorOf(r), r.PathValue("id"), r.PathValue("ref"), body.Reason)
+	if err != nil {
+		d.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
 func (d *Deps) matchCase(w http.ResponseWriter, r *http.Request) {
 	c, err := d.Cases.Match(r.Context(), ActorOf(r), r.PathValue("id"))
 	if err != nil {

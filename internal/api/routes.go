@@ -97,6 +97,7 @@ func (d *Deps) Routes() []Route {
 		{Method: "DELETE", Path: "/api/v1/cases/{id}/members/{name}", Roles: Caseworker, Kind: JSON, Summary: "Stop sharing a case with someone", Handler: d.unshare},
 		{Method: "POST", Path: "/api/v1/cases/{id}/owner", Roles: Caseworker, Kind: JSON, Summary: "Reassign a case to another caseworker", Handler: d.reassign},
 		{Method: "POST", Path: "/api/v1/cases/{id}/references", Roles: Caseworker, Kind: JSON, Summary: "Add a reference photo (multipart: photo, face, child, old)", Handler: d.addReference, MaxBody: UploadBody},
+		{Method: "POST", Path: "/api/v1/cases/{id}/references/{ref}/remove", Roles: Caseworker, Kind: JSON, Summary: "Remove a reference photo added by mistake, with a reason (the photo is deleted, the shortlist made again)", Handler: d.removeReference},
 		{Method: "GET", Path: "/api/v1/cases/{id}/references/{ref}/photo", Roles: Casework, Kind: Image, Summary: "A reference photo", Handler: d.referencePhoto},
 		{Method: "POST", Path: "/api/v1/cases/{id}/match", Roles: Casework, Kind: JSON, Summary: "Match the case against the archive: its shortlist", Handler: d.matchCase},
 		{Method: "POST", Path: "/api/v1/cases/{id}/candidates/{individual}/decision", Roles: Reviewer, Kind: JSON, Summary: "A reviewer's verdict: possible, excluded or identified, with a reason", Handler: d.decide},

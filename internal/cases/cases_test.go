@@ -424,3 +424,51 @@ func TestChangingAnIdentificationTakesTwoReviewers(t *testing.T) {
 		t.Fatalf("a single reviewer, allowed: %v", err)
 	}
 }
+
+// A reference photo added by mistake is removed: the photo is deleted, the
+// shortlist made again from the references that remain, and the removal
+// audited with its reason.
+func TestRemoveReference(t *testing.T) {
+	f := newFixture(t)
+	c := f.openCase(t, 2)
+	wrong := facetest.Photo(facetest.Spec{Person: 5, Variant: 77})
+	c, err := f.svc.AddReference(ctx, caseworker, c.ID, wrong, -1, false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err = f.svc.Match(ctx, caseworker, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	wrongID := c.References[1].ID
+	if _, err := f.svc.RemoveReference(ctx, reviewer, c.ID, wrongID, "not ours"); !errors.Is(err, cases.ErrForbidden) {
+		t.Fatalf("a reviewer removes a reference: %v", err)
+	}
+	if _, err := f.svc.RemoveReference(ctx, caseworker, c.ID, wrongID, ""); !errors.Is(err, cases.ErrInvalid) {
+		t.Fatalf("without a reason: %v", err)
+	}
+	c, err = f.svc.RemoveReference(ctx, caseworker, c.ID, wrongID, "the family gave a photo of a cousin by mistake")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.References) != 1 {
+		t.Fatalf("%d references left, want 1", len(c.References))
+	}
+	for _, cd := range c.Candidates {
+		if cd.Listed && strings.HasPrefix(cd.Individual, "face:") && cd.Strength == match.Strong {
+			if p, _ := f.rig.Catalog.Photo(ctx, cd.Photo); len(p.Paths) > 0 && strings.Contains(p.Paths[0], "p5_") {
+				t.Errorf("person 5, found only by the removed photo, is still a strong candidate: %+v", cd)
+			}
+		}
+	}
+	if _, err := f.svc.ReferencePhoto(ctx, caseworker, c.ID, wrongID); !errors.Is(err, cases.ErrNotFound) {
+		t.Fatalf("the removed photo: %v", err)
+	}
+	events, _ := f.log.ForCase(ctx, c.ID)
+	var removed bool
+	for _, e := range events {
+		removed = removed || e.Action == "reference_remove" && e.Object == wrongID && e.Detail["reason"] != ""
+	}
+	if !removed {
+		t.Error("the removal is not audited")
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // AddReference adds a family photo. With several faces in it, faceIndex
@@ -87,4 +89,42 @@ func (s *Service) ReferencePhoto(ctx context.Context, a Actor, id, sha string) (
 		return nil, err
 	}
 	return b, nil
+}
+
+// RemoveReference takes a reference photo off a case (added by mistake)
+// and deletes the stored photo; the shortlist is then made again from the
+// references that remain (or emptied of its undecided candidates when none
+// remains). Decided candidates stay on record.
+func (s *Service) RemoveReference(ctx context.Context, a Actor, id, sha, reason string) (Case, error) {
+	reason = strings.TrimSpace(reason)
+	c, err := s.change(ctx, a, id, work, "reference_remove", func(c *Case) (string, map[string]string, error) {
+		switch {
+		case reason == "":
+			return "", nil, fmt.Errorf("%w: say why the photo is removed", ErrInvalid)
+		case c.Status == StatusClosed:
+			return "", nil, ErrClosed
+		}
+		i := slices.IndexFunc(c.References, func(r Reference) bool { return r.ID == sha })
+		if i < 0 {
+			return "", nil, fmt.Errorf("%w: reference %s", ErrNotFound, sha)
+		}
+		c.References = slices.Delete(c.References, i, i+1)
+		if len(c.References) == 0 {
+			c.Candidates = slices.DeleteFunc(c.Candidates, func(cd Candidate) bool { return len(cd.Decisions) == 0 })
+			for i := range c.Candidates {
+				c.Candidates[i].Listed = false
+			}
+		}
+		return sha, map[string]string{"reason": reason, "remaining": fmt.Sprint(len(c.References))}, nil
+	})
+	if err != nil {
+		return c, err
+	}
+	if err := s.st.deleteRef(ctx, id, sha); err != nil {
+		return c, err
+	}
+	if len(c.References) == 0 || c.Matched.IsZero() {
+		return c, nil
+	}
+	return s.match(ctx, a, id, false)
 }

@@ -134,3 +134,10 @@ func (s *store) ref(ctx context.Context, caseID, sha string) ([]byte, error) {
 	}
 	return b, err
 }
+
+func (s *store) deleteRef(ctx context.Context, caseID, sha string) error {
+	if err := s.refs.Delete(ctx, caseID+"/"+sha); err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
+		return fmt.Errorf("cases: deleting reference photo: %w", err)
+	}
+	return nil
+}

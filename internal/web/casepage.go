@@ -57,6 +57,8 @@ type casePageData struct {
 	NoneURL string
 	// People is the archive's size at the last match, for the meanings.
 	People string
+	// Identified: a candidate is identified (evidence can be exported).
+	Identified bool
 }
 
 // pageSize is how many candidates a case page shows at first, and how
@@ -129,6 +131,7 @@ func (u *ui) casePage(w http.ResponseWriter, r *http.Request) {
 			URL: "/api/v1/cases/" + url.PathEscape(c.ID) + "/references/" + url.PathEscape(ref.ID) + "/photo"})
 	}
 	for _, cd := range c.Candidates {
+		d.Identified = d.Identified || cd.Verdict == cases.Identified
 		cv := candView{Candidate: cd, Revealed: reveal != "" && reveal == cd.Individual,
 			HideURL:     withQuery(self, keep) + "#" + anchor(cd.Individual),
 			RevealURL:   withQuery(self, keep, "reveal", cd.Individual) + "#" + anchor(cd.Individual),
@@ -207,6 +210,16 @@ func (u *ui) addReference(w http.ResponseWriter, r *http.Request) {
 	default:
 		u.failBack(w, r, id, err)
 	}
+}
+
+// removeReference takes a reference photo added by mistake off the case.
+func (u *ui) removeReference(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if _, err := u.d.Cases.RemoveReference(r.Context(), api.ActorOf(r), id, r.PathValue("ref"), r.PostFormValue("reason")); err != nil {
+		u.failBack(w, r, id, err)
+		return
+	}
+	back(w, r, casePath(id)+"#references", "msg", "reference_removed")
 }
 
 // membersPost shares the case with someone, stops sharing it, or

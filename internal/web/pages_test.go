@@ -438,3 +438,41 @@ func TestStandingSearchFlags(t *testing.T) {
 	}
 	p.checkCSP(t)
 }
+
+// A caseworker edits, closes and reopens a case and removes a reference
+// photo from the pages; a reviewer of an identified candidate gets the
+// export link.
+func TestCaseActionsFromThePages(t *testing.T) {
+	w := newWorld(t)
+	p := pages{}
+	cw := w.login(t, "cw")
+	body := p.get(t, cw, "/cases/"+w.caseID+"/edit")
+	if !strings.Contains(body, `action="/cases/`+w.caseID+`/edit"`) || !strings.Contains(body, "his sister, by phone") {
+		t.Fatalf("the edit form does not hold the case's details")
+	}
+	resp := cw.post("/cases/"+w.caseID+"/edit", url.Values{"name": {"Omar Haddad"}, "contact": {"his brother"}, "disappeared_on": {"2013-02-03"}})
+	if !strings.Contains(resp.Header.Get("Location"), "msg=case_updated") {
+		t.Fatalf("edit: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if c := w.caseOf(t); c.Name != "Omar Haddad" || c.Contact != "his brother" || c.DisappearedOn != "2013-02-03" {
+		t.Fatalf("after the edit: %+v", c)
+	}
+	if resp := cw.post("/cases/"+w.caseID+"/status", url.Values{"status": {"closed"}}); !strings.Contains(resp.Header.Get("Location"), "msg=case_closed") {
+		t.Fatalf("close: %q", resp.Header.Get("Location"))
+	}
+	if body := p.get(t, cw, "/cases/"+w.caseID); !strings.Contains(body, `id="reopen-case"`) || strings.Contains(body, `id="add-reference"`) {
+		t.Error("a closed case offers to add photos, or not to reopen")
+	}
+	cw.post("/cases/"+w.caseID+"/status", url.Values{"status": {"open"}})
+	if c := w.caseOf(t); c.Status != "open" {
+		t.Fatalf("after reopening: %s", c.Status)
+	}
+	ref := w.caseOf(t).References[0].ID
+	if resp := cw.post("/cases/"+w.caseID+"/references/"+ref+"/remove", url.Values{"reason": {"a photo of his cousin"}}); !strings.Contains(resp.Header.Get("Location"), "msg=reference_removed") {
+		t.Fatalf("remove a reference: %q", resp.Header.Get("Location"))
+	}
+	if c := w.caseOf(t); len(c.References) != 0 {
+		t.Fatalf("references after the removal: %d", len(c.References))
+	}
+	p.checkCSP(t)
+}
