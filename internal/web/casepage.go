@@ -321,6 +321,9 @@ func (u *ui) photoPage(w http.ResponseWriter, r *http.Request) {
 		ConfirmURL: withQuery(r.URL.EscapedPath(), q, "confirm", "1", "lang", ""),
 		PhotoURL:   candidateURL("/api/v1", c.ID, cd.Individual, "photo"), BackURL: from}
 	v := u.newView(w, r, "photo.title")
+	if q.Get("from") == "family" {
+		v = u.familyView(w, r, "photo.title", c.ID)
+	}
 	v.Data = d
 	u.render(w, http.StatusOK, "photo", v)
 }

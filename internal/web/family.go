@@ -45,8 +45,9 @@ func (u *ui) familyPage(w http.ResponseWriter, r *http.Request) {
 	self := casePath(fv.Case) + "/family"
 	d := familyData{CaseID: fv.Case, Name: fv.Name, Grey: q.Get("grey") == "1", BackURL: casePath(fv.Case),
 		ContinueURL: withQuery(self, url.Values{"agree": {"1"}})}
-	if q.Get("agree") != "1" {
-		v := u.newView(w, r, "family.warning_title")
+	// The warning comes first, when there is something to warn about.
+	if q.Get("agree") != "1" && len(fv.Candidates) > 0 {
+		v := u.familyView(w, r, "family.warning_title", fv.Case)
 		v.Data = d
 		u.render(w, http.StatusOK, "family_warning", v)
 		return
@@ -70,7 +71,15 @@ func (u *ui) familyPage(w http.ResponseWriter, r *http.Request) {
 		fc.HideURL = withQuery(self, base) + "#" + fc.Anchor
 		d.Candidates = append(d.Candidates, fc)
 	}
-	v := u.newView(w, r, "family.title")
+	v := u.familyView(w, r, "family.title", fv.Case)
 	v.Data = d
 	u.render(w, http.StatusOK, "family", v)
+}
+
+// familyView is the view of a family-viewing screen: its own frame, with
+// one way back to the case.
+func (u *ui) familyView(w http.ResponseWriter, r *http.Request, title, caseID string) *view {
+	v := u.newView(w, r, title)
+	v.Family, v.ExitURL = true, casePath(caseID)
+	return v
 }

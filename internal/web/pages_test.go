@@ -476,3 +476,34 @@ func TestCaseActionsFromThePages(t *testing.T) {
 	}
 	p.checkCSP(t)
 }
+
+// Family viewing is a screen of its own: no navigation, no names or roles,
+// one way out; no warning when there is nothing to show.
+func TestFamilyViewingIsAScreenOfItsOwn(t *testing.T) {
+	w := newWorld(t)
+	p := pages{}
+	cw := w.login(t, "cw")
+	body := p.get(t, cw, "/cases/"+w.caseID+"/family")
+	if strings.Contains(body, "died in detention") || !strings.Contains(body, `id="exit-family"`) {
+		t.Error("with nothing to show, family viewing warns, or has no way out")
+	}
+	rv := w.login(t, "rv")
+	ind := w.caseOf(t).Candidates[0].Individual
+	rv.post("/cases/"+w.caseID+"/candidates/"+url.PathEscape(ind)+"/decision", url.Values{"verdict": {"possible"}, "reason": {"same"}})
+	for _, path := range []string{"/cases/" + w.caseID + "/family", "/cases/" + w.caseID + "/family?agree=1",
+		"/cases/" + w.caseID + "/candidates/" + url.PathEscape(ind) + "/photo-page?from=family"} {
+		body := p.get(t, cw, path)
+		for _, no := range []string{`href="/cases"`, `href="/account"`, `action="/logout"`, ">cw<", "Caseworker", `class="nav"`} {
+			if strings.Contains(body, no) {
+				t.Errorf("%s shows %q", path, no)
+			}
+		}
+		if !strings.Contains(body, `id="exit-family" href="/cases/`+w.caseID+`"`) && !strings.Contains(body, `href="/cases/`+w.caseID+`" id="exit-family"`) {
+			t.Errorf("%s has no way back to the case", path)
+		}
+	}
+	if body := p.get(t, cw, "/cases/"+w.caseID+"/family"); !strings.Contains(body, "died in detention") {
+		t.Error("with a candidate to show, family viewing does not start with the warning")
+	}
+	p.checkCSP(t)
+}

@@ -22,6 +22,10 @@ type view struct {
 	Title               string
 	Flash, Error        string
 	Data                any
+	// Family is family viewing, a screen of its own: no navigation, no
+	// names or roles, one way out (ExitURL, back to the case).
+	Family  bool
+	ExitURL string
 
 	msgs catalogues
 }
