@@ -27,9 +27,14 @@ func (s *Service) Crop(ctx context.Context, a Actor, id, individual string, r Cr
 	if err != nil {
 		return nil, err
 	}
-	b, err := s.Archive.Crop(ctx, archive.CropName(cd.Photo, cd.Face))
+	return s.crop(ctx, a, id, individual, cd.Photo, cd.Face, r)
+}
+
+// crop serves the crop of face index of photo, shown as a candidate's.
+func (s *Service) crop(ctx context.Context, a Actor, id, individual, photo string, index int, r CropRequest) ([]byte, error) {
+	b, err := s.Archive.Crop(ctx, archive.CropName(photo, index))
 	if errors.Is(err, archive.ErrNotFound) {
-		return nil, fmt.Errorf("%w: no face crop of %s", ErrNotFound, individual)
+		return nil, fmt.Errorf("%w: no face crop %d of %s", ErrNotFound, index, photo)
 	}
 	if err != nil {
 		return nil, err
@@ -46,8 +51,9 @@ func (s *Service) Crop(ctx context.Context, a Actor, id, individual string, r Cr
 	if r.Reveal {
 		kind = shownRevealed
 	}
-	if err := s.shownTo(ctx, a, id, kind, individual, map[string]string{"shown": "crop",
-		"revealed": fmt.Sprint(r.Reveal), "grey": fmt.Sprint(r.Grey), "photo": cd.Photo}); err != nil {
+	if err := s.shownTo(ctx, a, id, kind, archive.CropName(photo, index), map[string]string{"shown": "crop",
+		"revealed": fmt.Sprint(r.Reveal), "grey": fmt.Sprint(r.Grey), "photo": photo, "face": fmt.Sprint(index),
+		"individual": individual}); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -61,21 +67,26 @@ func (s *Service) FullPhoto(ctx context.Context, a Actor, id, individual string)
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.Archive.Photo(ctx, cd.Photo)
+	return s.original(ctx, a, id, individual, cd.Photo)
+}
+
+// original serves photo's original, shown as a candidate's.
+func (s *Service) original(ctx context.Context, a Actor, id, individual, photo string) ([]byte, error) {
+	p, err := s.Archive.Photo(ctx, photo)
 	if err != nil {
 		return nil, err
 	}
 	var b []byte
-	err = fmt.Errorf("%w: the photo %s has no recorded path", archive.ErrNotFound, cd.Photo)
+	err = fmt.Errorf("%w: the photo %s has no recorded path", archive.ErrNotFound, photo)
 	for _, path := range p.Paths {
-		if b, err = archive.ReadOriginal(path, cd.Photo, MaxOriginal); err == nil {
+		if b, err = archive.ReadOriginal(path, photo, MaxOriginal); err == nil {
 			break
 		}
 	}
 	if b == nil {
-		return nil, fmt.Errorf("cases: the original of %s: %w", cd.Photo, err)
+		return nil, fmt.Errorf("cases: the original of %s: %w", photo, err)
 	}
-	if err := s.shownTo(ctx, a, id, shownPhoto, cd.Photo, map[string]string{"shown": "photo", "individual": individual}); err != nil {
+	if err := s.shownTo(ctx, a, id, shownPhoto, photo, map[string]string{"shown": "photo", "individual": individual}); err != nil {
 		return nil, err
 	}
 	return b, nil
