@@ -1,0 +1,320 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"math/rand"
+	"sort"
+	"time"
+
+	"github.com/facetriage/facetriage/internal/match"
+)
+
+// OpenSetConfig says what `eval --open-set` measures.
+type OpenSetConfig struct {
+	// Sizes of the galleries (individuals; 0: all) and their draws.
+	Sizes []SizeSpec
+	// FitSizes are the sizes (individuals) the calibrated variant is
+	// fitted on; it is checked on the others.
+	FitSizes []int
+	// Rates are the FPIRs reported (the words' rates).
+	Rates match.Rates
+	// Shortlist is how many individuals a search shows.
+	Shortlist int
+	// Bootstrap is the number of resamplings of identities.
+	Bootstrap int
+	// WordFaces are the archive sizes (faces) the words' distances are
+	// given for; Extrapolate the sizes (individuals) the model is
+	// extrapolated to, at FacesPerIndividual faces each.
+	WordFaces          []int
+	Extrapolate        []int
+	FacesPerIndividual float64
+	// FusionSizes are the gallery sizes the fusion candidates are
+	// measured on.
+	FusionSizes []SizeSpec
+	Seed        int64
+	Progress    io.Writer
+}
+
+// DefaultOpenSetConfig is what the report uses.
+func DefaultOpenSetConfig(r match.Rates) OpenSetConfig {
+	return OpenSetConfig{
+		Sizes:    []SizeSpec{{100, 50}, {1000, 10}, {5000, 5}, {0, 1}},
+		FitSizes: []int{100, 1000}, Rates: r, Shortlist: 20, Bootstrap: 200,
+		WordFaces: []int{1000, 4500, 70000, 700000}, Extrapolate: []int{10000, 100000}, FacesPerIndividual: 7,
+		FusionSizes: []SizeSpec{{1000, 10}, {0, 1}}, Seed: 1,
+	}
+}
+
+// Population is a labelled set checked on its own.
+type Population struct {
+	Name   string
+	About  string
+	Photos []Photo
+}
+
+// OpenSetReport is everything the open-set evaluation measured.
+type OpenSetReport struct {
+	Meta    Meta          `json:"meta"`
+	Config  OpenSetConfig `json:"config"`
+	ModelID string        `json:"model_id"`
+	// Layout of the LFW searches.
+	Searches    int `json:"searches"`
+	NoFace      int `json:"searches_without_face"`
+	Individuals int `json:"individuals"`
+	Faces       int `json:"gallery_faces"`
+	// Impostors is q(d) measured; QTable reads it at a few distances.
+	Impostors *Impostors   `json:"impostor_pairs"`
+	QTable    [][3]float64 `json:"q_table"`
+	// PairModel is the model drawn from q; Calibrated the same scaled by
+	// Kappa, fitted on FitSizes; Model is the one chosen and written.
+	PairModel  match.Model `json:"pair_model"`
+	Kappa      float64     `json:"kappa"`
+	Calibrated match.Model `json:"calibrated_model"`
+	// Heterogeneous: the model with searches that differ (shape K), its
+	// q scaled by HetKappa, both fitted on FitSizes.
+	Heterogeneous Heterogeneous `json:"heterogeneous_model"`
+	HetKappa      float64       `json:"heterogeneous_kappa"`
+	Model      match.Model `json:"model"`
+	ModelName  string      `json:"model_name"`
+	Choice     []string    `json:"choice"`
+	Sizes      []SizeResult `json:"sizes"`
+	// Checks[k] checks each model on Sizes[k].
+	PairChecks       [][]Check `json:"pair_model_checks"`
+	CalibratedChecks [][]Check `json:"calibrated_model_checks"`
+	HetChecks        [][]Check `json:"heterogeneous_model_checks"`
+	ChosenChecks     [][]Check `json:"chosen_model_checks"`
+	// Words: the distance at which each word starts, per archive size,
+	// with its bootstrap interval.
+	Words []WordDistances `json:"word_distances"`
+	// Extrapolation to larger archives.
+	Extrapolation []Extrapolation    `json:"extrapolation"`
+	Populations   []PopulationResult `json:"populations"`
+	Fusion        []FusionResult     `json:"fusion"`
+	TwoReferences *TwoReferences     `json:"two_references,omitempty"`
+
+	// shift and scale are how the chosen model is drawn from q.
+	shift, scale float64
+}
+
+// chooseModel picks the model the product reads.
+func (rep *OpenSetReport) chooseModel(o *OpenSet, pops []Population) {
+	rep.scale, rep.Model, rep.ModelName = rep.Kappa, rep.Calibrated, "calibrated"
+}
+
+// WordDistances are the words' distances at one archive size.
+type WordDistances struct {
+	Faces int `json:"faces"`
+	// Distance[w] for each word (strong, possible, weak), and its 90 %
+	// bootstrap interval over identities.
+	Distance []float64    `json:"distance"`
+	CI90     [][2]float64 `json:"ci90"`
+}
+
+// Extrapolation is the model at an archive larger than LFW.
+type Extrapolation struct {
+	Individuals int `json:"individuals"`
+	Faces       int `json:"faces"`
+	// MedianRank1 is the model's median rank-1 distance of a non-mated
+	// search, with its 90 % bootstrap interval.
+	MedianRank1   float64    `json:"median_rank1"`
+	MedianRank1CI [2]float64 `json:"median_rank1_ci90"`
+	WordDistances
+}
+
+// RunOpenSet runs the open-set evaluation on the LFW split (probes and
+// archive as embedded by the product) and the other populations.
+func RunOpenSet(ctx context.Context, cfg OpenSetConfig, sp Split, probes, archive []Faces, pops []Population) (*OpenSetReport, error) {
+	rep := &OpenSetReport{Config: cfg}
+	logf := func(format string, a ...any) {
+		if cfg.Progress != nil {
+			fmt.Fprintf(cfg.Progress, "eval: open set: "+format+"\n", a...)
+		}
+	}
+	start := time.Now()
+	o := FamilyOpenSet(sp, probes, archive, true)
+	rep.Searches, rep.NoFace, rep.Individuals, rep.Faces = o.Searches(), o.NoFace, o.Individuals(), len(o.Faces)
+	logf("%d searches, %d individuals, %d faces (%s)", o.Searches(), o.Individuals(), len(o.Faces), time.Since(start).Round(time.Second))
+
+	all := append(Photos(sp.Probes, probes), Photos(sp.Archive, archive)...)
+	rep.Impostors = MeasureImpostors(all, 0.001, 0.65)
+	for _, d := range []float64{0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9} {
+		rep.QTable = append(rep.QTable, [3]float64{d, rep.Impostors.Q(d), float64(rep.Impostors.Count(d))})
+	}
+	logf("%d impostor pairs (%s)", rep.Impostors.Pairs, time.Since(start).Round(time.Second))
+	var err error
+	if rep.PairModel, err = BuildModel(rep.Impostors.qFunc(), DefaultModelSpec); err != nil {
+		return nil, err
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+
+	rates := []float64{cfg.Rates.Strong, cfg.Rates.Possible, cfg.Rates.Weak}
+	rep.Sizes = o.EvaluateSizes(cfg.Sizes, rates, cfg.Shortlist, cfg.Seed, NearestFace{})
+	logf("sizes measured (%s)", time.Since(start).Round(time.Second))
+	var fitRes []SizeResult
+	for _, r := range rep.Sizes {
+		rep.PairChecks = append(rep.PairChecks, CheckModel(rep.PairModel, r, cfg.Shortlist))
+		for _, f := range cfg.FitSizes {
+			if r.Individuals == f {
+				fitRes = append(fitRes, r)
+			}
+		}
+	}
+	rep.Kappa = FitKappa(rep.PairModel, fitRes)
+	rep.Calibrated = ScaleModel(rep.PairModel, rep.Kappa)
+	k, kappa := FitHeterogeneous(rep.PairModel, fitRes)
+	rep.Heterogeneous = Heterogeneous{Model: ScaleModel(rep.PairModel, kappa), K: k}
+	rep.HetKappa = kappa
+	for _, r := range rep.Sizes {
+		rep.CalibratedChecks = append(rep.CalibratedChecks, CheckModel(rep.Calibrated, r, cfg.Shortlist))
+		rep.HetChecks = append(rep.HetChecks, CheckModel(rep.Heterogeneous, r, cfg.Shortlist))
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+
+	// Populations, with the pair model and the calibrated one.
+	words := Words(cfg.Rates)
+	lfwPop := PopulationResult{Name: "LFW", About: "the open-set layout at all of LFW (first photo of each person searched)",
+		Photos: len(all), Identities: o.Individuals(), Faces: len(o.Faces), Pairs: rep.Impostors.Pairs}
+	for _, x := range QDistances {
+		lfwPop.Q = append(lfwPop.Q, [2]float64{x, rep.Impostors.Q(x)})
+	}
+	rep.Populations = append(rep.Populations, lfwPop)
+	for _, p := range pops {
+		rep.Populations = append(rep.Populations, CheckPopulation(p.Name, p.Photos, rep.PairModel, words, rep.Impostors, NearestFace{}))
+		rep.Populations[len(rep.Populations)-1].About = p.About
+	}
+	logf("populations checked (%s)", time.Since(start).Round(time.Second))
+
+	rep.chooseModel(o, pops)
+	for _, r := range rep.Sizes {
+		rep.ChosenChecks = append(rep.ChosenChecks, CheckModel(rep.Model, r, cfg.Shortlist))
+	}
+	last := rep.Sizes[len(rep.Sizes)-1]
+	rep.Populations[0].Words = CheckWords(rep.Model, words, last.mated, last.non)
+	for i, p := range pops {
+		rep.Populations[i+1].Words = checkPopulationWords(p.Photos, rep.Model, words, NearestFace{})
+	}
+
+	// Bootstrap over identities: the words' distances and the
+	// extrapolation.
+	boots := rep.bootstrap(cfg, rep.ModelSpec())
+	logf("bootstrap done (%s)", time.Since(start).Round(time.Second))
+	for _, m := range cfg.WordFaces {
+		rep.Words = append(rep.Words, wordDistances(rep.Model, boots, rates, m))
+	}
+	for _, n := range cfg.Extrapolate {
+		m := int(float64(n) * cfg.FacesPerIndividual)
+		e := Extrapolation{Individuals: n, Faces: m, MedianRank1: rep.Model.Distance(0.5, m), WordDistances: wordDistances(rep.Model, boots, rates, m)}
+		var meds []float64
+		for _, b := range boots {
+			meds = append(meds, b.Distance(0.5, m))
+		}
+		sort.Float64s(meds)
+		e.MedianRank1CI = [2]float64{quantile(meds, 0.05), quantile(meds, 0.95)}
+		rep.Extrapolation = append(rep.Extrapolation, e)
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+
+	rep.Fusion, rep.TwoReferences = rep.measureFusion(ctx, cfg, o, sp, probes, archive, pops)
+	logf("fusion measured (%s)", time.Since(start).Round(time.Second))
+	return rep, ctx.Err()
+}
+
+// checkPopulationWords checks the words on a set laid out leave-one-out.
+func checkPopulationWords(photos []Photo, m FPIRModel, words []Word, sc Scorer) []WordCheck {
+	o := LeaveOneOutOpenSet(MainFaces(photos))
+	mated, non := splitOutcomes(o.Outcomes(o.DrawGallery(o.Individuals(), nil), sc))
+	return CheckWords(m, words, mated, non)
+}
+
+// ModelSpec is the spec of the chosen model (its shift).
+func (rep *OpenSetReport) ModelSpec() ModelSpec {
+	spec := DefaultModelSpec
+	spec.Shift = rep.shift
+	return spec
+}
+
+// bootstrap draws models from identities resampled with replacement,
+// each drawn and scaled as the chosen one is.
+func (rep *OpenSetReport) bootstrap(cfg OpenSetConfig, spec ModelSpec) []match.Model {
+	rng := rand.New(rand.NewSource(cfg.Seed + 7))
+	var out []match.Model
+	full := rep.Impostors.qFunc()
+	for range cfg.Bootstrap {
+		q := withTail(rep.Impostors.Resampled(rng), full, rep.Impostors.TailMax)
+		m, err := BuildModel(q, spec)
+		if err != nil {
+			continue // a resample whose tail cannot be fitted: left out
+		}
+		out = append(out, ScaleModel(m, rep.scale))
+	}
+	return out
+}
+
+func wordDistances(m match.Model, boots []match.Model, rates []float64, faces int) WordDistances {
+	w := WordDistances{Faces: faces}
+	for _, r := range rates {
+		w.Distance = append(w.Distance, m.Distance(r, faces))
+		var ds []float64
+		for _, b := range boots {
+			ds = append(ds, b.Distance(r, faces))
+		}
+		sort.Float64s(ds)
+		w.CI90 = append(w.CI90, [2]float64{quantile(ds, 0.05), quantile(ds, 0.95)})
+	}
+	return w
+}
+
+// FitKappa is the factor on q that makes the model conservative at every
+// rate on the given sizes: the largest, over sizes and rates, of the q
+// the measured threshold needs over the q the model gives there.
+func FitKappa(m match.Model, sizes []SizeResult) float64 {
+	kappa := 0.0
+	for _, r := range sizes {
+		for _, rr := range r.Rates {
+			need := -math.Expm1(math.Log1p(-rr.FPIR) / math.Max(1, r.NonMatedFaces))
+			if q := m.Q(rr.Threshold); q > 0 {
+				kappa = math.Max(kappa, need/q)
+			}
+		}
+	}
+	if kappa == 0 {
+		return 1
+	}
+	return sigUp(kappa, 3)
+}
+
+// sigUp rounds x up to n significant digits.
+func sigUp(x float64, n int) float64 {
+	e := math.Floor(math.Log10(math.Abs(x)))
+	p := math.Pow(10, float64(n-1)-e)
+	return math.Ceil(x*p) / p
+}
+
+// ScaleModel multiplies q by k (at most 1).
+func ScaleModel(m match.Model, k float64) match.Model {
+	if k == 1 || k == 0 {
+		return m
+	}
+	out := match.Model{Tail: m.Tail}
+	out.Tail.A += math.Log(k)
+	for _, p := range m.Points {
+		out.Points = append(out.Points, [2]float64{p[0], math.Min(1, sig(p[1]*k, 4))})
+	}
+	// q reaches 1 once: drop the points after the first at 1.
+	for i, p := range out.Points {
+		if p[1] >= 1 {
+			out.Points = out.Points[:i+1]
+			break
+		}
+	}
+	return out
+}
