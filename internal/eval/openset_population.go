@@ -111,7 +111,7 @@ type PopulationResult struct {
 	Words []WordCheck `json:"words"`
 	// Pairs of main faces of two different people, and q at the
 	// distances Q lists.
-	Pairs int64       `json:"impostor_pairs"`
+	Pairs int64        `json:"impostor_pairs"`
 	Q     [][2]float64 `json:"q"`
 	// Shift is how much nearer its impostor pairs lie than LFW's, at the
 	// q of ShiftAt (the nearest level with at least 10 of its pairs).

@@ -77,10 +77,10 @@ type OpenSetReport struct {
 	// q scaled by HetKappa, both fitted on FitSizes.
 	Heterogeneous Heterogeneous `json:"heterogeneous_model"`
 	HetKappa      float64       `json:"heterogeneous_kappa"`
-	Model      match.Model `json:"model"`
-	ModelName  string      `json:"model_name"`
-	Choice     []string    `json:"choice"`
-	Sizes      []SizeResult `json:"sizes"`
+	Model         match.Model   `json:"model"`
+	ModelName     string        `json:"model_name"`
+	Choice        []string      `json:"choice"`
+	Sizes         []SizeResult  `json:"sizes"`
 	// Checks[k] checks each model on Sizes[k].
 	PairChecks       [][]Check `json:"pair_model_checks"`
 	CalibratedChecks [][]Check `json:"calibrated_model_checks"`

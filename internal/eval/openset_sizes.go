@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand"
 	"sort"
-
 )
 
 // SizeSpec is a gallery size and how many random galleries of it to draw.
