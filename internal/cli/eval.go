@@ -182,6 +182,9 @@ func (c *evalCmd) openSet(e *env, split eval.Split, product eval.Method, start t
 		if !ok {
 			base, dir = filepath.Base(pop), pop
 		}
+		if dir, err = filepath.Abs(dir); err != nil {
+			return err
+		}
 		samples, named, err := eval.LoadAny(dir)
 		if err != nil {
 			return err

@@ -2,8 +2,10 @@ package eval
 
 import (
 	"math"
+	"path/filepath"
 	"runtime"
 	"slices"
+	"sort"
 	"sync"
 
 	"github.com/facetriage/facetriage/internal/face"
@@ -226,4 +228,49 @@ func parallel(n int, job func(i int)) {
 	}
 	close(next)
 	wg.Wait()
+}
+
+// Mislabelled is a pair of photos of two identities whose main faces
+// are nearer than any two people's faces lie: the same person under two
+// names (in LFW, a photo whose largest face is the other person in it).
+type Mislabelled struct {
+	A, B     string
+	Distance float64
+}
+
+// DropMislabelled leaves out both photos of every pair of two identities
+// whose main faces lie nearer than within, and lists the pairs.
+func DropMislabelled(photos []Photo, within float64) ([]Photo, []Mislabelled) {
+	drop := make([]bool, len(photos))
+	var pairs []Mislabelled
+	var mu sync.Mutex
+	parallel(len(photos), func(i int) {
+		if len(photos[i].Descriptors) == 0 {
+			return
+		}
+		for j := i + 1; j < len(photos); j++ {
+			if photos[j].Identity == photos[i].Identity || len(photos[j].Descriptors) == 0 {
+				continue
+			}
+			if d := photos[i].Descriptors[0].Distance(photos[j].Descriptors[0]); d < within {
+				mu.Lock()
+				drop[i], drop[j] = true, true
+				pairs = append(pairs, Mislabelled{A: shortPath(photos[i].Path), B: shortPath(photos[j].Path), Distance: d})
+				mu.Unlock()
+			}
+		}
+	})
+	kept := make([]Photo, 0, len(photos))
+	for i, p := range photos {
+		if !drop[i] {
+			kept = append(kept, p)
+		}
+	}
+	sort.Slice(pairs, func(i, j int) bool { return pairs[i].Distance < pairs[j].Distance })
+	return kept, pairs
+}
+
+// shortPath names a photo by its folder and file name only.
+func shortPath(p string) string {
+	return filepath.Join(filepath.Base(filepath.Dir(p)), filepath.Base(p))
 }

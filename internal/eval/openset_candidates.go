@@ -58,19 +58,24 @@ func normQ(o *OpenSet, nm Norm) qFunc {
 	return sortedQ(scores)
 }
 
-func (rep *OpenSetReport) measureFusion(ctx context.Context, cfg OpenSetConfig, o *OpenSet, sp Split, probes, archive []Faces, pops []Population) ([]FusionResult, *TwoReferences) {
+// measureFusion measures every candidate, and returns the kept
+// normaliser with the lowest held-out FNIR (nil when none is kept).
+func (rep *OpenSetReport) measureFusion(ctx context.Context, cfg OpenSetConfig, o *OpenSet, pops []Population) ([]FusionResult, *Norm, string) {
 	mu, sigma := rep.Impostors.meanSd()
 	rates := []float64{cfg.Rates.Strong, cfg.Rates.Possible, cfg.Rates.Weak}
 	fu := NewFuser(o, cfg.FusionSizes, rates, cfg.Seed)
 	words := Words(cfg.Rates)
 	var out []FusionResult
+	var best *Norm
+	var bestName string
+	bestFNIR := math.Inf(1)
 	// The product's distance, with its q measured the same way as the
 	// normalisers' (every search against every face of another
 	// individual), for the populations.
 	rawModel, rawErr := BuildModel(searchQ(o), DefaultModelSpec)
 	for _, c := range Candidates(mu, sigma, cfg.Seed) {
 		if ctx.Err() != nil {
-			return out, nil
+			return out, nil, ""
 		}
 		res, v := fu.Measure(c)
 		if nm, ok := v.Scorer.(Norm); ok && rawErr == nil {
@@ -83,9 +88,27 @@ func (rep *OpenSetReport) measureFusion(ctx context.Context, cfg OpenSetConfig, 
 			}
 		}
 		res.Kept, res.Verdict = fusionVerdict(res)
+		if nm, ok := v.Scorer.(Norm); ok && res.Kept {
+			if f := res.meanFNIR(); f < bestFNIR {
+				best, bestName, bestFNIR = &nm, c.Name+", "+v.Params, f
+			}
+		}
 		out = append(out, res)
 	}
-	return out, measureTwoReferences(sp, probes, archive, rep.Model, cfg)
+	return out, best, bestName
+}
+
+// meanFNIR is the candidate's mean held-out FNIR over sizes and rates.
+func (r FusionResult) meanFNIR() float64 {
+	var s float64
+	var n int
+	for _, z := range r.Sizes {
+		for _, x := range z.Rates {
+			s += x.FNIR
+			n++
+		}
+	}
+	return s / math.Max(1, float64(n))
 }
 
 // searchQ is q of the product's distance measured over every search

@@ -221,10 +221,10 @@ func CMC(mated []Outcome, depth int) []float64 {
 	return out
 }
 
-// quantile of sorted values (nearest rank).
+// quantile of sorted values (nearest rank); 0 when there are none.
 func quantile(sorted []float64, p float64) float64 {
 	if len(sorted) == 0 {
-		return math.NaN()
+		return 0
 	}
 	i := int(math.Ceil(p*float64(len(sorted)))) - 1
 	return sorted[min(max(i, 0), len(sorted)-1)]

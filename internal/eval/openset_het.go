@@ -28,7 +28,7 @@ var (
 //
 // For small M·q it is M·q, as the product's model is; as M·q grows it
 // rises more slowly, because the false positives fall on the same few
-// searches. K → ∞ (or 0, unset) is the product's model.
+// searches. K = 0 (unset) stands for K → ∞: the product's model.
 type Heterogeneous struct {
 	match.Model
 	K float64 `json:"k"`
@@ -100,6 +100,9 @@ func FitHeterogeneous(m match.Model, sizes []SizeResult) (k, kappa float64) {
 		if e < best {
 			best, k, kappa = e, kk, kap
 		}
+	}
+	if math.IsInf(k, 1) {
+		k = 0 // the product's model
 	}
 	return sig(k, 3), sigUp(kappa, 3)
 }

@@ -37,7 +37,16 @@ type Norm struct {
 	Top float64
 	// Mu and Sigma put the score back on the distance scale.
 	Mu, Sigma float64
-	Seed      int64
+	// NearestOnly scores an individual by the normalised score of its
+	// nearest face (by distance), as a search that re-scores the
+	// candidates a vector index returns does; otherwise by its best
+	// normalised face.
+	NearestOnly bool
+	// WithoutPerson leaves the person searched for out of the search's
+	// cohort in mated searches too, as in an archive where their faces
+	// are a negligible share (for small sets, where they are not).
+	WithoutPerson bool
+	Seed          int64
 }
 
 // normStats are a draw's cohort statistics.
@@ -122,7 +131,7 @@ func (nm Norm) faceScore(o *OpenSet, st *normStats, s int, withPerson bool, f in
 	var zs, zt float64
 	if nm.Kind != NormT {
 		mu, sd := st.searchMu[s], st.searchSd[s]
-		if !withPerson {
+		if !withPerson || nm.WithoutPerson {
 			mu, sd = st.withoutMu[s], st.withoutSd[s]
 		}
 		zs = (d - mu) / sd
@@ -142,6 +151,10 @@ func (nm Norm) ForDraw(o *OpenSet, d *Draw) ScoreFunc {
 	st := nm.prepare(o, d)
 	return func(s int, withPerson bool, scores []float64) {
 		for k, i := range d.Members {
+			if nm.NearestOnly {
+				scores[k] = nm.faceScore(o, st, s, withPerson, o.nearestFace(s, i))
+				continue
+			}
 			best := math.Inf(1)
 			for _, f := range o.FacesOf[i] {
 				if v := nm.faceScore(o, st, s, withPerson, f); v < best {
@@ -203,4 +216,15 @@ func (nf NearFaces) ForDraw(o *OpenSet, d *Draw) ScoreFunc {
 			scores[k] = best - nf.Weight*float64(min(n, nf.Max))
 		}
 	}
+}
+
+// nearestFace is individual i's face nearest to search s.
+func (o *OpenSet) nearestFace(s int, i int32) int32 {
+	best := o.FacesOf[i][0]
+	for _, f := range o.FacesOf[i] {
+		if o.dist[s][f] < o.dist[s][best] {
+			best = f
+		}
+	}
+	return best
 }

@@ -207,3 +207,25 @@ func SingleFaced(photos []Photo) (kept []Photo, left int) {
 	}
 	return kept, left
 }
+
+// GuardResult is the open-set regression guard's measurement.
+type GuardResult struct {
+	Mated, NonMated, Faces int
+	// FNIR at the threshold the searches' own FPIR sets, and at the
+	// model's distance for the same rate.
+	Threshold, FNIR                     float64
+	ModelDistance, ModelFNIR, ModelFPIR float64
+}
+
+// OpenSetGuard lays photos out leave-one-out and measures FNIR at one
+// FPIR, empirically and at the model's distance.
+func OpenSetGuard(photos []Photo, th match.Thresholds, rate float64) GuardResult {
+	o := LeaveOneOutOpenSet(photos)
+	mated, non := splitOutcomes(o.Outcomes(o.DrawGallery(o.Individuals(), nil), NearestFace{}))
+	g := GuardResult{Mated: len(mated), NonMated: len(non), Faces: len(o.Faces)}
+	g.Threshold = ThresholdAt(rank1Scores(non), rate)
+	g.FNIR = FNIR(mated, g.Threshold, 1)
+	c := CheckWords(th.Model, []Word{{"possible", rate}}, mated, non)[0]
+	g.ModelDistance, g.ModelFNIR, g.ModelFPIR = c.Distance, c.FNIR, c.FPIR
+	return g
+}

@@ -65,7 +65,7 @@ func (rep *OpenSetReport) Provenance() map[string]any {
 			"draws": r.Draws, "non_mated_searches": r.NonMated, "fitted_on": rep.fittedOn(r.Individuals)}
 		for i, ch := range rep.ChosenChecks[k] {
 			c[words[i].Name] = map[string]any{"model_distance": round(ch.Distance, 3), "measured_fpir": sig(ch.Measured, 3),
-				"ci95": [2]float64{sig(ch.CI[0], 3), sig(ch.CI[1], 3)}, "conservative": ch.Conservative}
+				"ci95": [2]float64{sig(ch.CI[0], 3), sig(ch.CI[1], 3)}, "conservative": ch.Conservative, "exceeds": ch.Exceeds}
 		}
 		checks = append(checks, c)
 	}
@@ -150,6 +150,14 @@ func (rep *OpenSetReport) Markdown(w io.Writer) {
 	fmt.Fprintf(w, "## Protocol\n\n")
 	fmt.Fprintf(w, "The product's embeddings of LFW (the rotation sweep with HOG, the CNN where HOG finds no face: as shipped), upright. Each of the %d identities with two or more photos is searched with its first photo (%d searches; %d reference photos without a face are left out); the gallery holds every other photo, %d individuals. LFW's labels name the photo's main face, so the gallery holds each photo's largest face (%d faces): a photo's other faces are other people, whom the label does not name (in LFW they include the searched person, photographed together with someone else, which would count as false positives).\n\n",
 		rep.Searches+rep.NoFace, rep.Searches, rep.NoFace, rep.Individuals, rep.Faces)
+	if len(rep.Mislabelled) > 0 {
+		var ps []string
+		for _, x := range rep.Mislabelled {
+			ps = append(ps, fmt.Sprintf("%s and %s (%.3f)", x.A, x.B, x.Distance))
+		}
+		fmt.Fprintf(w, "%d pairs of photos of two different identities lie nearer than %.2f, nearer than any two people's faces do: the same person under two names (in LFW, a photo whose largest face is the other person photographed with the named one). Both photos of each pair are left out of the searches, the gallery and q: %s.\n\n",
+			len(rep.Mislabelled), rep.Config.Mislabelled, strings.Join(ps, "; "))
+	}
 	fmt.Fprintf(w, "For each size, galleries of N individuals are drawn at random (seeded) from those with a face. Every search is run against each gallery twice: **mated** when its person is in the gallery, and **non-mated** with its person taken out (N−1 individuals then). FPIR is the share of non-mated searches whose nearest individual lies at a distance at most t; FNIR the share of mated searches whose person is not first at a distance at most t (NIST's FNIR at rank 1); \"FNIR, shortlist\" counts the person found anywhere among the first %d at most t away, as the product labels every candidate. M is the number of faces searched (the model's exponent), N the individuals.\n\n", rep.Config.Shortlist)
 
 	fmt.Fprintf(w, "## FNIR at fixed FPIR, per gallery size\n\n")
@@ -250,6 +258,9 @@ func (rep *OpenSetReport) Markdown(w io.Writer) {
 		}
 		fmt.Fprintf(w, "\nSettings tried: %s.\n\n**Verdict:** %s.\n\n", strings.Join(f.Tried, "; "), f.Verdict)
 	}
+	if nm := rep.Normalised; nm != nil {
+		rep.normalisedSection(w, nm)
+	}
 	if tr := rep.TwoReferences; tr != nil {
 		fmt.Fprintf(w, "### Two reference photos\n\n%d identities with three or more photos: the first two are the family's photos, the rest the gallery with every single-photo identity (%s faces). A case ranks individuals by their nearest face to either reference. Each reference searches the archive, so a non-mated case has two chances at every face: with two references the model must be read at 2·M.\n\n",
 			tr.Identities, match.Thousands(tr.Faces))
@@ -274,9 +285,11 @@ func fusionSizes(ss []SizeSpec) string {
 	return strings.Join(parts, ", ")
 }
 
-func (rep *OpenSetReport) fnirTable(w io.Writer) {
+func (rep *OpenSetReport) fnirTable(w io.Writer) { fnirTable(w, rep.Sizes) }
+
+func fnirTable(w io.Writer, sizes []SizeResult) {
 	fmt.Fprintf(w, "| N | M (faces) | draws | mated | non-mated | FPIR | threshold | FNIR | FNIR, shortlist |\n|---|---|---|---|---|---|---|---|---|\n")
-	for _, r := range rep.Sizes {
+	for _, r := range sizes {
 		for _, rr := range r.Rates {
 			fmt.Fprintf(w, "| %s | %s (%s–%s) | %d | %d | %d | %s | %.3f | %s | %s |\n", sizeName(int(math.Round(r.MeanIndividuals))),
 				match.Thousands(int(math.Round(r.NonMatedFaces))), match.Thousands(r.MinFaces), match.Thousands(r.MaxFaces), r.Draws, r.Mated, r.NonMated,
@@ -285,17 +298,22 @@ func (rep *OpenSetReport) fnirTable(w io.Writer) {
 	}
 }
 
-func (rep *OpenSetReport) checkTable(w io.Writer, checks [][]Check) {
+func (rep *OpenSetReport) checkTable(w io.Writer, checks [][]Check) { rep.checkTableOf(w, rep.Sizes, checks) }
+
+func (rep *OpenSetReport) checkTableOf(w io.Writer, sizes []SizeResult, checks [][]Check) {
 	fmt.Fprintf(w, "| N | M | rate | model distance | measured threshold | measured FPIR at the model's distance (95 %%) | model FPIR at the measured threshold | conservative | FNIR at the model's distance | |\n|---|---|---|---|---|---|---|---|---|---|\n")
-	for k, r := range rep.Sizes {
+	for k, r := range sizes {
 		fit := ""
 		if rep.fittedOn(r.Individuals) {
 			fit = "fit"
 		}
 		for i, c := range checks[k] {
 			cons := "yes"
-			if !c.Conservative {
+			switch {
+			case c.Exceeds:
 				cons = "**no**"
+			case !c.Conservative:
+				cons = "within noise"
 			}
 			fmt.Fprintf(w, "| %s | %s | %s | %.3f | %.3f | %s (%d; %s–%s) | %s | %s | %s | %s |\n", sizeName(int(math.Round(r.MeanIndividuals))),
 				match.Thousands(int(math.Round(r.NonMatedFaces))), pct(c.Rate), c.Distance, r.Rates[i].Threshold, pct(c.Measured), c.Count, pct(c.CI[0]), pct(c.CI[1]),
@@ -304,12 +322,18 @@ func (rep *OpenSetReport) checkTable(w io.Writer, checks [][]Check) {
 	}
 }
 
-func (rep *OpenSetReport) wordTable(w io.Writer) {
+func (rep *OpenSetReport) wordTable(w io.Writer) { wordTable(w, rep.Words) }
+
+func wordTable(w io.Writer, ws []WordDistances) {
 	fmt.Fprintf(w, "| archive (faces) | strong ≤ | possible ≤ | weak ≤ |\n|---|---|---|---|\n")
-	for _, wd := range rep.Words {
+	for _, wd := range ws {
 		fmt.Fprintf(w, "| %s |", match.Thousands(wd.Faces))
 		for i := range wd.Distance {
-			fmt.Fprintf(w, " %.3f (%.3f–%.3f) |", wd.Distance[i], wd.CI90[i][0], wd.CI90[i][1])
+			if len(wd.CI90) > i {
+				fmt.Fprintf(w, " %.3f (%.3f–%.3f) |", wd.Distance[i], wd.CI90[i][0], wd.CI90[i][1])
+			} else {
+				fmt.Fprintf(w, " %.3f |", wd.Distance[i])
+			}
 		}
 		fmt.Fprintln(w)
 	}
@@ -343,4 +367,33 @@ func (rep *OpenSetReport) extrapolationNote() string {
 		return s + "every distance above rests on measured pairs."
 	}
 	return s + "these rest on the fitted tail alone, beyond what LFW can measure: " + strings.Join(parts, ", ") + ". Their interval covers the fit's uncertainty, not the tail's shape: a lower tail heavier than the fit would make them too generous."
+}
+
+// normalisedSection reports the kept normaliser as the product's score.
+func (rep *OpenSetReport) normalisedSection(w io.Writer, nm *NormalisedModel) {
+	n := nm.Norm
+	fmt.Fprintf(w, "### The kept normalisation as the product's score: %s\n\n", nm.Name)
+	fmt.Fprintf(w, "As a search would compute it: each candidate is scored by the normalised score of its nearest face, d' = %.4f + %.4f·((d − μ_r)/σ_r + (d − μ_f)/σ_f)/2, with μ_r, σ_r the mean and spread of the reference's %.0f %% nearest faces among a cohort of %d archive faces drawn at random, and μ_f, σ_f the same of the archive face's %.0f %% nearest cohort faces of other individuals. q is then the share of (reference, face of another person) pairs with d' at most s, over every LFW search against every gallery face (%s); the model is fitted and calibrated as the raw one is (κ = %.3g on sizes %v).\n\n",
+		n.Mu, n.Sigma, 100*n.Top, n.Cohort, 100*n.Top, "LFW, all", nm.Kappa, rep.Config.FitSizes)
+	fmt.Fprintf(w, "FNIR at fixed FPIR (measured thresholds):\n\n")
+	fnirTable(w, nm.Sizes)
+	fmt.Fprintf(w, "\nIts model checked:\n\n")
+	rep.checkTableOf(w, nm.Sizes, nm.Checks)
+	fmt.Fprintf(w, "\nWhat the words deliver: FNIR (rank 1) at the model's distance, the chosen raw model against the normalised one, and the measured FPIR there:\n\n| N | word | raw FNIR | raw FPIR | normalised FNIR | normalised FPIR |\n|---|---|---|---|---|---|\n")
+	wd := Words(rep.Config.Rates)
+	for k, r := range rep.Sizes {
+		for i := range wd {
+			a, b := rep.ChosenChecks[k][i], nm.Checks[k][i]
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", sizeName(int(math.Round(r.MeanIndividuals))), wd[i].Name, pct(a.FNIR), pct(a.Measured), pct(b.FNIR), pct(b.Measured))
+		}
+	}
+	fmt.Fprintf(w, "\nOn the other populations (each set's own faces the cohort, the person searched for left out of it):\n\n| set | word | distance | false positives / searches | verdict | FNIR |\n|---|---|---|---|---|---|\n")
+	for _, p := range nm.Populations {
+		for _, c := range p.Words {
+			fmt.Fprintf(w, "| %s | %s | %.3f | %d / %d | %s | %s of %d |\n", p.Name, c.Name, c.Distance, c.FalsePositives, c.Searches, c.Verdict, pct(c.FNIR), c.Mated)
+		}
+	}
+	fmt.Fprintf(w, "\nWhere each word starts, on the normalised scale:\n\n")
+	wordTable(w, nm.Words)
+	fmt.Fprintln(w)
 }

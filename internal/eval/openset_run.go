@@ -34,6 +34,9 @@ type OpenSetConfig struct {
 	// FusionSizes are the gallery sizes the fusion candidates are
 	// measured on.
 	FusionSizes []SizeSpec
+	// Mislabelled: two identities' photos whose main faces lie nearer
+	// than this are taken for one person under two names, and left out.
+	Mislabelled float64
 	Seed        int64
 	Progress    io.Writer
 }
@@ -44,7 +47,7 @@ func DefaultOpenSetConfig(r match.Rates) OpenSetConfig {
 		Sizes:    []SizeSpec{{100, 50}, {1000, 10}, {5000, 5}, {0, 1}},
 		FitSizes: []int{100, 1000}, Rates: r, Shortlist: 20, Bootstrap: 200,
 		WordFaces: []int{1000, 4500, 70000, 700000}, Extrapolate: []int{10000, 100000}, FacesPerIndividual: 7,
-		FusionSizes: []SizeSpec{{1000, 10}, {0, 1}}, Seed: 1,
+		FusionSizes: []SizeSpec{{1000, 10}, {0, 1}}, Mislabelled: 0.2, Seed: 1,
 	}
 }
 
@@ -60,6 +63,8 @@ type OpenSetReport struct {
 	Meta    Meta          `json:"meta"`
 	Config  OpenSetConfig `json:"config"`
 	ModelID string        `json:"model_id"`
+	// Mislabelled pairs of photos left out.
+	Mislabelled []Mislabelled `json:"mislabelled"`
 	// Layout of the LFW searches.
 	Searches    int `json:"searches"`
 	NoFace      int `json:"searches_without_face"`
@@ -94,13 +99,16 @@ type OpenSetReport struct {
 	Populations   []PopulationResult `json:"populations"`
 	Fusion        []FusionResult     `json:"fusion"`
 	TwoReferences *TwoReferences     `json:"two_references,omitempty"`
+	// Normalised is the kept normaliser measured as the product's score
+	// (nil when none is kept).
+	Normalised *NormalisedModel `json:"normalised,omitempty"`
 
 	// shift and scale are how the chosen model is drawn from q.
 	shift, scale float64
 }
 
 // chooseModel picks the model the product reads.
-func (rep *OpenSetReport) chooseModel(o *OpenSet, pops []Population) {
+func (rep *OpenSetReport) chooseModel() {
 	rep.scale, rep.Model, rep.ModelName = rep.Kappa, rep.Calibrated, "calibrated"
 }
 
@@ -134,11 +142,13 @@ func RunOpenSet(ctx context.Context, cfg OpenSetConfig, sp Split, probes, archiv
 		}
 	}
 	start := time.Now()
+	all := MainFaces(append(Photos(sp.Probes, probes), Photos(sp.Archive, archive)...))
+	all, rep.Mislabelled = DropMislabelled(all, cfg.Mislabelled)
+	sp, probes, archive = keepOnly(all, sp, probes, archive)
 	o := FamilyOpenSet(sp, probes, archive, true)
 	rep.Searches, rep.NoFace, rep.Individuals, rep.Faces = o.Searches(), o.NoFace, o.Individuals(), len(o.Faces)
 	logf("%d searches, %d individuals, %d faces (%s)", o.Searches(), o.Individuals(), len(o.Faces), time.Since(start).Round(time.Second))
 
-	all := append(Photos(sp.Probes, probes), Photos(sp.Archive, archive)...)
 	rep.Impostors = MeasureImpostors(all, 0.001, 0.65)
 	for _, d := range []float64{0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9} {
 		rep.QTable = append(rep.QTable, [3]float64{d, rep.Impostors.Q(d), float64(rep.Impostors.Count(d))})
@@ -177,8 +187,23 @@ func RunOpenSet(ctx context.Context, cfg OpenSetConfig, sp Split, probes, archiv
 		return nil, ctx.Err()
 	}
 
-	// Populations, with the pair model and the calibrated one.
-	words := Words(cfg.Rates)
+	// Evidence fusion, and the kept normaliser as the product's score.
+	var norm *Norm
+	var normName string
+	rep.Fusion, norm, normName = rep.measureFusion(ctx, cfg, o, pops)
+	logf("fusion measured (%s)", time.Since(start).Round(time.Second))
+	if norm != nil && ctx.Err() == nil {
+		if rep.Normalised, err = rep.measureNormalised(cfg, o, normName, *norm, pops); err != nil {
+			return nil, err
+		}
+		logf("normalised model measured (%s)", time.Since(start).Round(time.Second))
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+
+	// Populations: each set on its own, then the model chosen and the
+	// words checked with it everywhere.
 	lfwPop := PopulationResult{Name: "LFW", About: "the open-set layout at all of LFW (first photo of each person searched)",
 		Photos: len(all), Identities: o.Individuals(), Faces: len(o.Faces), Pairs: rep.Impostors.Pairs}
 	for _, x := range QDistances {
@@ -186,20 +211,20 @@ func RunOpenSet(ctx context.Context, cfg OpenSetConfig, sp Split, probes, archiv
 	}
 	rep.Populations = append(rep.Populations, lfwPop)
 	for _, p := range pops {
-		rep.Populations = append(rep.Populations, CheckPopulation(p.Name, p.Photos, rep.PairModel, words, rep.Impostors, NearestFace{}))
-		rep.Populations[len(rep.Populations)-1].About = p.About
+		pr := CheckPopulation(p.Name, p.Photos, rep.Calibrated, words(cfg), rep.Impostors, NearestFace{})
+		pr.About = p.About
+		rep.Populations = append(rep.Populations, pr)
 	}
-	logf("populations checked (%s)", time.Since(start).Round(time.Second))
-
-	rep.chooseModel(o, pops)
+	rep.chooseModel()
 	for _, r := range rep.Sizes {
 		rep.ChosenChecks = append(rep.ChosenChecks, CheckModel(rep.Model, r, cfg.Shortlist))
 	}
 	last := rep.Sizes[len(rep.Sizes)-1]
-	rep.Populations[0].Words = CheckWords(rep.Model, words, last.mated, last.non)
+	rep.Populations[0].Words = CheckWords(rep.Model, words(cfg), last.mated, last.non)
 	for i, p := range pops {
-		rep.Populations[i+1].Words = checkPopulationWords(p.Photos, rep.Model, words, NearestFace{})
+		rep.Populations[i+1].Words = checkPopulationWords(p.Photos, rep.Model, words(cfg), NearestFace{})
 	}
+	logf("populations checked (%s)", time.Since(start).Round(time.Second))
 
 	// Bootstrap over identities: the words' distances and the
 	// extrapolation.
@@ -219,13 +244,32 @@ func RunOpenSet(ctx context.Context, cfg OpenSetConfig, sp Split, probes, archiv
 		e.MedianRank1CI = [2]float64{quantile(meds, 0.05), quantile(meds, 0.95)}
 		rep.Extrapolation = append(rep.Extrapolation, e)
 	}
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-
-	rep.Fusion, rep.TwoReferences = rep.measureFusion(ctx, cfg, o, sp, probes, archive, pops)
-	logf("fusion measured (%s)", time.Since(start).Round(time.Second))
+	rep.TwoReferences = measureTwoReferences(sp, probes, archive, rep.Model, cfg)
 	return rep, ctx.Err()
+}
+
+func words(cfg OpenSetConfig) []Word { return Words(cfg.Rates) }
+
+// keepOnly keeps the split's photos that are among photos.
+func keepOnly(photos []Photo, sp Split, probes, archive []Faces) (Split, []Faces, []Faces) {
+	kept := map[string]bool{}
+	for _, p := range photos {
+		kept[p.Path] = true
+	}
+	var out Split
+	var ps, as []Faces
+	for i, s := range sp.Probes {
+		if kept[s.Path] {
+			out.Probes, ps = append(out.Probes, s), append(ps, probes[i])
+		}
+	}
+	for i, s := range sp.Archive {
+		if kept[s.Path] {
+			out.Archive, as = append(out.Archive, s), append(as, archive[i])
+		}
+	}
+	out.Distractors = sp.Distractors
+	return out, ps, as
 }
 
 // checkPopulationWords checks the words on a set laid out leave-one-out.

@@ -151,8 +151,10 @@ type Check struct {
 	// DistanceError the model's distance minus that threshold.
 	Predicted     float64 `json:"predicted_at_measured_threshold"`
 	DistanceError float64 `json:"distance_error"`
-	// Conservative: the measured FPIR is at most the rate.
+	// Conservative: the measured FPIR is at most the rate; Exceeds: the
+	// low end of its interval lies above the rate (more than noise).
 	Conservative bool `json:"conservative"`
+	Exceeds      bool `json:"exceeds"`
 	// FNIR of mated searches at the model's distance (rank 1, and in the
 	// shortlist): what the words cost.
 	FNIR          float64 `json:"fnir"`
@@ -177,7 +179,7 @@ func CheckModel(m FPIRModel, r SizeResult, shortlist int) []Check {
 		c.CI[0], c.CI[1] = wilson(c.Count, len(r.non))
 		c.Predicted = pred / math.Max(1, n)
 		c.DistanceError = c.Distance - rr.Threshold
-		c.Conservative = c.Measured <= rr.FPIR
+		c.Conservative, c.Exceeds = c.Measured <= rr.FPIR, c.CI[0] > rr.FPIR
 		miss, missS := 0, 0
 		for _, oc := range r.mated {
 			t := at(rr.FPIR, oc.Faces)
