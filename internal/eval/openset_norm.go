@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"fmt"
 	"math"
 	"math/rand"
 	"sort"
@@ -28,25 +29,26 @@ const (
 
 // Norm is a normalising scorer.
 type Norm struct {
-	Kind NormKind
+	Kind NormKind `json:"kind"`
 	// Cohort is how many archive faces, drawn at random, the statistics
 	// are computed on (all of them when the archive is smaller).
-	Cohort int
+	Cohort int `json:"cohort"`
 	// Top > 0 takes the mean and spread of that share of the cohort's
 	// faces only, the nearest (adaptive); 0 takes all of them.
-	Top float64
+	Top float64 `json:"nearest_share"`
 	// Mu and Sigma put the score back on the distance scale.
-	Mu, Sigma float64
+	Mu    float64 `json:"mu"`
+	Sigma float64 `json:"sigma"`
 	// NearestOnly scores an individual by the normalised score of its
 	// nearest face (by distance), as a search that re-scores the
 	// candidates a vector index returns does; otherwise by its best
 	// normalised face.
-	NearestOnly bool
+	NearestOnly bool `json:"nearest_face_only"`
 	// WithoutPerson leaves the person searched for out of the search's
 	// cohort in mated searches too, as in an archive where their faces
 	// are a negligible share (for small sets, where they are not).
-	WithoutPerson bool
-	Seed          int64
+	WithoutPerson bool  `json:"-"`
+	Seed          int64 `json:"-"`
 }
 
 // normStats are a draw's cohort statistics.
@@ -227,4 +229,22 @@ func (o *OpenSet) nearestFace(s int, i int32) int32 {
 		}
 	}
 	return best
+}
+
+// Formula says how the normaliser scores a candidate's face at
+// distance d, for a reader who implements it.
+func (nm Norm) Formula() string {
+	share := "all"
+	if nm.Top > 0 {
+		share = fmt.Sprintf("the nearest %.0f %%", 100*nm.Top)
+	}
+	r := fmt.Sprintf("mu_r, sigma_r: mean and standard deviation of %s of the reference's distances to a cohort of %d archive faces drawn at random", share, nm.Cohort)
+	f := "mu_f, sigma_f: the same for the archive face, over the cohort's faces of other individuals (cached per face)"
+	switch nm.Kind {
+	case NormZ:
+		return fmt.Sprintf("d' = %.4f + %.4f*(d - mu_r)/sigma_r; %s", nm.Mu, nm.Sigma, r)
+	case NormT:
+		return fmt.Sprintf("d' = %.4f + %.4f*(d - mu_f)/sigma_f; %s", nm.Mu, nm.Sigma, f)
+	}
+	return fmt.Sprintf("d' = %.4f + %.4f*((d - mu_r)/sigma_r + (d - mu_f)/sigma_f)/2; %s; %s", nm.Mu, nm.Sigma, r, f)
 }

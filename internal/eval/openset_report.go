@@ -85,7 +85,7 @@ func (rep *OpenSetReport) Provenance() map[string]any {
 		}
 		pops = append(pops, x)
 	}
-	return map[string]any{
+	prov := map[string]any{
 		"status":           "measured",
 		"dataset":          rep.Meta.Dataset,
 		"command":          rep.Meta.Command,
@@ -101,6 +101,18 @@ func (rep *OpenSetReport) Provenance() map[string]any {
 		"faces_per_person": rep.Config.FacesPerIndividual,
 		"report":           "benchmarks/results/openset/report.md",
 	}
+	if nm := rep.Normalised; nm != nil {
+		n := nm.Norm
+		prov["normalised"] = map[string]any{
+			"status": "measured, not yet read by the product: the search must compute the score first",
+			"score":  "for a candidate's nearest face at distance d: " + n.Formula(),
+			"mu":     round(n.Mu, 4), "sigma": round(n.Sigma, 4), "cohort": n.Cohort, "nearest_share": n.Top,
+			"q":     "share of (reference, archive face of another person) pairs whose d' is at most s, over every LFW search against every gallery face",
+			"kappa": nm.Kappa,
+			"model": nm.Model,
+		}
+	}
+	return prov
 }
 
 func (rep *OpenSetReport) fittedOn(n int) bool {
@@ -298,7 +310,9 @@ func fnirTable(w io.Writer, sizes []SizeResult) {
 	}
 }
 
-func (rep *OpenSetReport) checkTable(w io.Writer, checks [][]Check) { rep.checkTableOf(w, rep.Sizes, checks) }
+func (rep *OpenSetReport) checkTable(w io.Writer, checks [][]Check) {
+	rep.checkTableOf(w, rep.Sizes, checks)
+}
 
 func (rep *OpenSetReport) checkTableOf(w io.Writer, sizes []SizeResult, checks [][]Check) {
 	fmt.Fprintf(w, "| N | M | rate | model distance | measured threshold | measured FPIR at the model's distance (95 %%) | model FPIR at the measured threshold | conservative | FNIR at the model's distance | |\n|---|---|---|---|---|---|---|---|---|---|\n")
@@ -373,8 +387,8 @@ func (rep *OpenSetReport) extrapolationNote() string {
 func (rep *OpenSetReport) normalisedSection(w io.Writer, nm *NormalisedModel) {
 	n := nm.Norm
 	fmt.Fprintf(w, "### The kept normalisation as the product's score: %s\n\n", nm.Name)
-	fmt.Fprintf(w, "As a search would compute it: each candidate is scored by the normalised score of its nearest face, d' = %.4f + %.4f·((d − μ_r)/σ_r + (d − μ_f)/σ_f)/2, with μ_r, σ_r the mean and spread of the reference's %.0f %% nearest faces among a cohort of %d archive faces drawn at random, and μ_f, σ_f the same of the archive face's %.0f %% nearest cohort faces of other individuals. q is then the share of (reference, face of another person) pairs with d' at most s, over every LFW search against every gallery face (%s); the model is fitted and calibrated as the raw one is (κ = %.3g on sizes %v).\n\n",
-		n.Mu, n.Sigma, 100*n.Top, n.Cohort, 100*n.Top, "LFW, all", nm.Kappa, rep.Config.FitSizes)
+	fmt.Fprintf(w, "As a search would compute it: each candidate is scored by the normalised score of its nearest face (by distance): `%s`. q is then the share of (reference, face of another person) pairs with d' at most s, over every LFW search against every gallery face; the model is fitted and calibrated as the raw one is (κ = %.3g on sizes %v).\n\n",
+		n.Formula(), nm.Kappa, rep.Config.FitSizes)
 	fmt.Fprintf(w, "FNIR at fixed FPIR (measured thresholds):\n\n")
 	fnirTable(w, nm.Sizes)
 	fmt.Fprintf(w, "\nIts model checked:\n\n")

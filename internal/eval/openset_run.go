@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/facetriage/facetriage/internal/match"
@@ -107,9 +108,66 @@ type OpenSetReport struct {
 	shift, scale float64
 }
 
-// chooseModel picks the model the product reads.
+// chooseModel picks the model the product reads: q from all pairs,
+// scaled by κ when the fitting sizes ask for more caution (never
+// relaxed), and says why, with what the alternatives would cost.
 func (rep *OpenSetReport) chooseModel() {
-	rep.scale, rep.Model, rep.ModelName = rep.Kappa, rep.Calibrated, "calibrated"
+	rep.scale = math.Max(1, rep.Kappa)
+	rep.Model = ScaleModel(rep.PairModel, rep.scale)
+	last := len(rep.Sizes) - 1
+	if rep.scale == 1 {
+		rep.ModelName = "q from all pairs, unscaled"
+		rep.Choice = append(rep.Choice, fmt.Sprintf("The model is q measured on all pairs, as it is: on the fitting sizes it needs no more caution (κ fitted %.3g ≤ 1; a κ under 1 would relax it within noise, and the model is never relaxed).", rep.Kappa))
+	} else {
+		rep.ModelName = fmt.Sprintf("q from all pairs, scaled by κ = %.3g", rep.scale)
+		rep.Choice = append(rep.Choice, fmt.Sprintf("The model is q measured on all pairs scaled by κ = %.3g, the smallest factor that makes every rate hold on the fitting sizes %v.", rep.scale, rep.Config.FitSizes))
+	}
+	var held []string
+	for _, r := range rep.Sizes {
+		if rep.fittedOn(r.Individuals) {
+			continue
+		}
+		for i, c := range CheckModel(rep.Model, r, rep.Config.Shortlist) {
+			held = append(held, fmt.Sprintf("N = %s, %s: %s measured (%d of %d)", sizeName(r.Individuals), Words(rep.Config.Rates)[i].Name, pct(c.Measured), c.Count, r.NonMated))
+		}
+	}
+	rep.Choice = append(rep.Choice, "Held-out sizes, measured FPIR at the model's distance: "+strings.Join(held, "; ")+".")
+	if h := rep.HetChecks; len(h) > 0 {
+		a, b := CheckModel(rep.Model, rep.Sizes[last], rep.Config.Shortlist), h[last]
+		rep.Choice = append(rep.Choice, fmt.Sprintf("The model counts every face as an independent chance, and searches as alike; LFW's searches are not alike (a few references lie near many faces), so the model grows too cautious as M·q grows: at all of LFW, \"weak\" (10 %%) is measured at %s. The heterogeneous model (K = %.3g) would bring FNIR at \"weak\" from %s to %s there (measured FPIR %s), but the product's model has no shape parameter: proposed, not written.",
+			pct(a[2].Measured), rep.Heterogeneous.K, pct(a[2].FNIR), pct(b[2].FNIR), pct(b[2].Measured)))
+	}
+	if nm := rep.Normalised; nm != nil {
+		a, b := CheckModel(rep.Model, rep.Sizes[last], rep.Config.Shortlist), nm.Checks[last]
+		rep.Choice = append(rep.Choice, fmt.Sprintf("The normalised score (%s) would bring FNIR at all of LFW from %s, %s and %s to %s, %s and %s at strong, possible and weak (measured FPIR %s, %s, %s). The product does not compute it yet: its model is written beside the product's in the thresholds file (open_set.normalised), to be switched on with the search.",
+			nm.Name, pct(a[0].FNIR), pct(a[1].FNIR), pct(a[2].FNIR), pct(b[0].FNIR), pct(b[1].FNIR), pct(b[2].FNIR), pct(b[0].Measured), pct(b[1].Measured), pct(b[2].Measured)))
+	}
+	// Populations whose words do not hold, and what a shift would cost.
+	var failing []string
+	shift := 0.0
+	for _, p := range rep.Populations[1:] {
+		for _, w := range p.Words {
+			if w.Verdict == Fails {
+				failing = append(failing, fmt.Sprintf("%s on %s (%d of %d)", w.Name, p.Name, w.FalsePositives, w.Searches))
+				shift = math.Max(shift, p.Shift)
+			}
+		}
+	}
+	if len(failing) == 0 {
+		rep.Choice = append(rep.Choice, "On every other population the words hold, or the set is too small to measure their rate.")
+		return
+	}
+	spec := DefaultModelSpec
+	spec.Shift = shift
+	cost := ""
+	if m, err := BuildModel(rep.Impostors.qFunc(), spec); err == nil {
+		c := CheckModel(ScaleModel(m, rep.scale), rep.Sizes[last], rep.Config.Shortlist)
+		a := CheckModel(rep.Model, rep.Sizes[last], rep.Config.Shortlist)
+		cost = fmt.Sprintf(" A model shifted %.3f nearer (the largest of those sets' shifts) would make them hold there, but at all of LFW its FNIR would be %s, %s and %s at strong, possible and weak (against %s, %s and %s): the words would stop finding anyone.",
+			shift, pct(c[0].FNIR), pct(c[1].FNIR), pct(c[2].FNIR), pct(a[0].FNIR), pct(a[1].FNIR), pct(a[2].FNIR))
+	}
+	rep.Choice = append(rep.Choice, "Words that do not hold on another population: "+strings.Join(failing, "; ")+"."+cost+
+		" The shift is not adopted; the report and the README say where the words do not hold.")
 }
 
 // WordDistances are the words' distances at one archive size.
