@@ -17,6 +17,7 @@ import (
 	"github.com/facetriage/facetriage/internal/eval"
 	"github.com/facetriage/facetriage/internal/face"
 	"github.com/facetriage/facetriage/internal/imaging"
+	"github.com/facetriage/facetriage/internal/match"
 	"github.com/facetriage/facetriage/models"
 )
 
@@ -29,6 +30,8 @@ type evalCmd struct {
 	Experiments     bool     `name:"experiments" help:"Also measure the candidate improvements."`
 	WriteThresholds string   `name:"write-thresholds" type:"path" help:"Write the chosen thresholds to this file (the product's is internal/match/thresholds.json)."`
 	Seed            int64    `name:"seed" default:"1" help:"Seed of the random rotations and impostor pairs."`
+	OpenSet         bool     `name:"open-set" help:"Run the open-set evaluation instead (NIST FRVT 1:N: mated and non-mated searches of galleries of growing size, the model behind the words, population checks, evidence fusion); --write-thresholds then writes the model."`
+	Populations     []string `name:"population" placeholder:"[NAME=]DIR" help:"With --open-set: also check the words on this labelled set: a folder with labels.csv (split into sets by the identities' 'set:' prefix), or a folder of photos named after the person (tzuyu2.jpg); NAME defaults to the folder's name."`
 }
 
 // conditions are the states of archive photos the harness measures.
@@ -100,6 +103,9 @@ func (c *evalCmd) Run(e *env) error {
 		}
 		return descriptors(fs), err
 	}}
+	if c.OpenSet {
+		return c.openSet(e, split, product, start)
+	}
 	conds := conditions(c.Seed)
 	if len(c.Conditions) > 0 {
 		var keep []eval.Condition
@@ -156,12 +162,88 @@ func (c *evalCmd) Run(e *env) error {
 	return nil
 }
 
+// openSet runs the open-set evaluation on the product's upright
+// embeddings (cached), and on each population.
+func (c *evalCmd) openSet(e *env, split eval.Split, product eval.Method, start time.Time) error {
+	workers := runtime.NumCPU()
+	upright := eval.Condition{Name: "upright"}
+	r := &eval.Runner{Split: split, Workers: workers, CacheDir: c.Cache, Progress: e.stderr}
+	probes, err := r.Probes(e.ctx, product)
+	if err != nil {
+		return err
+	}
+	archive, err := r.Archive(e.ctx, product, upright)
+	if err != nil {
+		return err
+	}
+	var pops []eval.Population
+	for _, pop := range c.Populations {
+		base, dir, ok := strings.Cut(pop, "=")
+		if !ok {
+			base, dir = filepath.Base(pop), pop
+		}
+		if dir, err = filepath.Abs(dir); err != nil {
+			return err
+		}
+		samples, named, err := eval.LoadAny(dir)
+		if err != nil {
+			return err
+		}
+		pr := &eval.Runner{Split: eval.Split{Archive: samples}, Workers: workers, CacheDir: c.Cache, Progress: e.stderr}
+		faces, err := pr.Archive(e.ctx, product, upright)
+		if err != nil {
+			return err
+		}
+		byPath := map[string]eval.Photo{}
+		for _, p := range eval.Photos(samples, faces) {
+			byPath[p.Path] = p
+		}
+		names, by := eval.PopulationsOf(base, samples)
+		for _, name := range names {
+			var ps []eval.Photo
+			for _, s := range by[name] {
+				ps = append(ps, byPath[s.Path])
+			}
+			about := relative(dir)
+			if named {
+				var left int
+				ps, left = eval.SingleFaced(ps)
+				about += fmt.Sprintf("; identities from file names; %d group photo(s) left out", left)
+			}
+			pops = append(pops, eval.Population{Name: name, About: about, Photos: ps})
+		}
+	}
+	cfg := eval.DefaultOpenSetConfig(match.Default().Rates)
+	cfg.Seed, cfg.Progress = c.Seed, e.stderr
+	rep, err := eval.RunOpenSet(e.ctx, cfg, split, probes, archive, pops)
+	if err != nil {
+		return err
+	}
+	rep.ModelID = models.EmbeddingModelID(e.cfg.ModelDirOrDefault())
+	rep.Meta = eval.Meta{Dataset: relative(c.Dataset), Command: "facetriage " + strings.Join(os.Args[1:], " "), Machine: machine(),
+		Date: time.Now().UTC(), Probes: len(split.Probes), Archive: len(split.Archive), Distractors: split.Distractors,
+		Elapsed: time.Since(start).Round(time.Second).String()}
+	if err := rep.Write(c.Out); err != nil {
+		return err
+	}
+	if c.WriteThresholds != "" {
+		if err := rep.WriteThresholds(c.WriteThresholds); err != nil {
+			return err
+		}
+	}
+	rep.Summary(e.stdout)
+	return nil
+}
+
 // relative names a path relative to the working directory when it is
 // below or beside it, so that reports do not carry one machine's layout.
 func relative(p string) string {
 	wd, err := os.Getwd()
 	if err != nil {
 		return filepath.Base(p)
+	}
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
 	}
 	if r, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(r, "../../") {
 		return r

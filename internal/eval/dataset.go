@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // Sample is one labelled photo.
@@ -56,6 +57,40 @@ func LoadLabels(dir string) ([]Sample, error) {
 		return nil, errors.New("eval: labels.csv lists no photos")
 	}
 	return out, nil
+}
+
+// LoadNamed reads a folder of photos named after the person they show,
+// with an optional number: tzuyu.jpg and tzuyu2.jpg are one identity,
+// "tzuyu".
+func LoadNamed(dir string) ([]Sample, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("eval: %w", err)
+	}
+	var out []Sample
+	for _, e := range entries {
+		ext := strings.ToLower(filepath.Ext(e.Name()))
+		if e.IsDir() || (ext != ".jpg" && ext != ".jpeg" && ext != ".png") {
+			continue
+		}
+		id := strings.TrimRight(strings.TrimSuffix(e.Name(), filepath.Ext(e.Name())), "0123456789")
+		out = append(out, Sample{Path: filepath.Join(dir, e.Name()), Identity: id})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("eval: %s holds no photos", dir)
+	}
+	return out, nil
+}
+
+// LoadAny reads DIR/labels.csv when there is one, and names identities
+// after the photos' file names otherwise (LoadNamed).
+func LoadAny(dir string) (samples []Sample, named bool, err error) {
+	if _, err := os.Stat(filepath.Join(dir, "labels.csv")); err == nil {
+		s, err := LoadLabels(dir)
+		return s, false, err
+	}
+	s, err := LoadNamed(dir)
+	return s, true, err
 }
 
 // Split is the protocol's division of a dataset.
