@@ -20,8 +20,8 @@ type Individual struct {
 	// one of them is not listed again (it is on the original's Copies).
 	Photos []string `json:"photos"`
 	// Disagreeing names the faces of a numbered individual that lie far
-	// from every other face of it: a mislabelled photo, or another body in
-	// the frame. It is recomputed whenever a photo joins; empty when the
+	// from most other faces of it (package dedup, Disagreements): a
+	// mislabelled photo, or another body in the frame. It is recomputed whenever a photo joins; empty when the
 	// faces agree. For a reviewer to look at (facetriage status).
 	Disagreeing []Disagreement `json:"disagreeing,omitempty"`
 	// AlsoFiledAs names the other numbered individuals that hold a copy of
@@ -40,7 +40,9 @@ type Individual struct {
 type Disagreement struct {
 	Photo string `json:"photo"`
 	Face  int    `json:"face"`
-	// Nearest is the distance to the nearest other face of the individual.
+	// Median and Nearest are its median distance to the other faces of
+	// the individual, and the distance to the nearest.
+	Median  float64 `json:"median"`
 	Nearest float64 `json:"nearest"`
 }
 

@@ -100,8 +100,8 @@ func writeFlagged(w io.Writer, inds []archive.Individual, limit int) error {
 			break
 		}
 		for _, d := range ind.Disagreeing {
-			fmt.Fprintf(tw, "%s\t%d\tface agrees with no other\tface %d of %s, nearest other face at %.3f\n",
-				shown(ind.Key), len(ind.Photos), d.Face, shown(d.Photo), d.Nearest)
+			fmt.Fprintf(tw, "%s\t%d\tface disagrees with the others\tface %d of %s: median distance %.3f, nearest %.3f\n",
+				shown(ind.Key), len(ind.Photos), d.Face, shown(d.Photo), d.Median, d.Nearest)
 		}
 		for _, o := range ind.AlsoFiledAs {
 			fmt.Fprintf(tw, "%s\t%d\tphotograph also filed under\t%s\n", shown(ind.Key), len(ind.Photos), shown(o))

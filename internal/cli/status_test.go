@@ -87,7 +87,7 @@ func TestStatusListsFlaggedIndividuals(t *testing.T) {
 	for key, fn := range map[string]func(*archive.Individual) error{
 		"caesar/215/4321": func(ind *archive.Individual) error {
 			ind.Photos = []string{photo, "p2", "p3"}
-			ind.Disagreeing = []archive.Disagreement{{Photo: photo, Face: 1, Nearest: 0.83}}
+			ind.Disagreeing = []archive.Disagreement{{Photo: photo, Face: 1, Median: 0.91, Nearest: 0.83}}
 			return nil
 		},
 		"caesar/216/999": func(ind *archive.Individual) error {
@@ -108,8 +108,8 @@ func TestStatusListsFlaggedIndividuals(t *testing.T) {
 	}
 	for _, want := range []string{
 		"near-duplicates: 0 photos", "individuals to review: 2",
-		"caesar/215/4321  3       face agrees with no other    face 1 of " + photo + ", nearest other face at 0.830",
-		"caesar/216/999   1       photograph also filed under  caesar/215/4321",
+		"caesar/215/4321  3       face disagrees with the others  face 1 of " + photo + ": median distance 0.910, nearest 0.830",
+		"caesar/216/999   1       photograph also filed under     caesar/215/4321",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("status lacks %q:\n%s", want, out)

@@ -28,8 +28,12 @@ const (
 	FaceNear = 0.15
 )
 
-// Disagree is the distance beyond which a face of a numbered individual
-// agrees with no other face of it (Consistency): the per-pair "weak" level
-// of internal/match (0.701 on LFW: 98.4 % of two photos of one person lie
-// nearer, and 9.8 % of two different people's faces).
+// Disagree: a face of a numbered individual whose median distance to the
+// individual's other faces is above it disagrees with them
+// (Disagreements). It is the per-pair "weak" level of internal/match: on
+// LFW 98.4 % of two photos of one person lie nearer, and 9.8 % of two
+// different people's faces. With three other faces, a face of another
+// person then escapes with probability about 3 % (two of three pairs that
+// near), and a face of the same person is flagged with probability about
+// 0.1 %, if pairs were independent; the end-to-end test checks one case.
 const Disagree = 0.701
