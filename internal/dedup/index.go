@@ -41,7 +41,11 @@ func (x *Index) Add(e archive.HashEntry, rev uint64) {
 	defer x.mu.Unlock()
 	if e.Photo != "" {
 		h, ok := ParseHash(e.PHash)
-		x.entries = append(x.entries, entry{photo: e.Photo, rev: rev, hash: h, has: ok, faces: e.Faces})
+		faces := make([]face.Descriptor, len(e.Faces))
+		for i, f := range e.Faces {
+			faces[i] = face.Descriptor(f)
+		}
+		x.entries = append(x.entries, entry{photo: e.Photo, rev: rev, hash: h, has: ok, faces: faces})
 	}
 	if rev > x.last {
 		x.last = rev
@@ -104,7 +108,7 @@ func (x *Index) Near(hash Hash, has bool, faces []face.Descriptor, before uint64
 		ok := bitsOff >= 0 && bitsOff <= HashNear
 		for i := 0; !ok && i < len(faces); i++ {
 			for j := range e.faces {
-				if faces[i].SquaredDistance(e.faces[j]) <= near2 {
+				if within(&faces[i], &e.faces[j], near2) {
 					ok = true
 					break
 				}
@@ -116,4 +120,21 @@ func (x *Index) Near(hash Hash, has bool, faces []face.Descriptor, before uint64
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Rev < out[j].Rev })
 	return out
+}
+
+// within reports whether two descriptors lie within the squared distance
+// limit, giving up as soon as the partial sum exceeds it: two different
+// faces do within a few dimensions.
+func within(a, b *face.Descriptor, limit float64) bool {
+	var s float64
+	for k := 0; k < face.Dim; k += 8 {
+		for i := k; i < k+8; i++ {
+			x := float64(a[i] - b[i])
+			s += x * x
+		}
+		if s > limit {
+			return false
+		}
+	}
+	return true
 }

@@ -75,7 +75,7 @@ func TestCopiesJoinTheirOriginal(t *testing.T) {
 	copies := map[string][]byte{
 		"p1-copy.png":                  fakeCopy(t, orig["p1.png"], 1),
 		"p1-copy2.png":                 fakeCopy(t, orig["p1.png"], 2),
-		"300_777_Omar_2013-06-01.png":   fakeCopy(t, orig["p3.png"], 3), // a number for p3
+		"300_777_Omar_2013-06-01.png":  fakeCopy(t, orig["p3.png"], 3), // a number for p3
 		"p3-copy.png":                  fakeCopy(t, orig["p3.png"], 4),
 		"216_999_Samir_2013-07-01.png": fakeCopy(t, orig["215_4321_Ahmad_2013-05-12.png"], 5),
 		"group-copy.png":               fakeCopy(t, orig["group.png"], 6),

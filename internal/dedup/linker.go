@@ -125,7 +125,7 @@ func (l *Linker) Resolve(ctx context.Context, p archive.Photo, faces []face.Desc
 	if l.running.Load() == 0 {
 		return dec, ErrNotRunning
 	}
-	rev, err := l.Catalogue.RegisterHash(ctx, archive.HashEntry{Photo: p.SHA256, PHash: p.PHash, Faces: faces})
+	rev, err := l.Catalogue.RegisterHash(ctx, archive.HashEntry{Photo: p.SHA256, PHash: p.PHash, Faces: archive.Pack(faces)})
 	if err != nil {
 		return dec, fmt.Errorf("dedup: %w", err)
 	}
