@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -136,6 +137,12 @@ func (l *Linker) Resolve(ctx context.Context, p archive.Photo, faces []face.Desc
 		return dec, fmt.Errorf("dedup: the index has not reached this photo's entry: %w", err)
 	}
 	h, has := ParseHash(p.PHash)
+	// Of the earlier photos that the faces confirm, the one whose faces lie
+	// nearest: a crop can come within FaceNear of another photograph of
+	// the same moment, never nearer than of its own original.
+	var best *Candidate
+	var bestPairs []int
+	bestDist := math.Inf(1)
 	for _, c := range l.index.Near(h, has, faces, rev) {
 		if c.Photo == p.SHA256 {
 			continue
@@ -144,30 +151,45 @@ func (l *Linker) Resolve(ctx context.Context, p archive.Photo, faces []face.Desc
 		if !ok {
 			continue
 		}
-		cp, ok, err := l.settled(ctx, c.Photo)
-		if err != nil {
-			return dec, err
+		if d := meanDistance(faces, c.Faces, pairs); d < bestDist {
+			best, bestPairs, bestDist = &c, pairs, d
 		}
-		if !ok {
-			continue
-		}
-		root, mapping := c.Photo, pairs
-		if cp.DuplicateOf != "" { // a copy itself: map to its original
-			root, mapping = cp.DuplicateOf, make([]int, len(pairs))
-			for i, j := range pairs {
-				mapping[i] = -1
-				if j >= 0 && j < len(cp.CopyFaces) {
-					mapping[i] = cp.CopyFaces[j]
-				}
+	}
+	if best == nil {
+		return dec, nil
+	}
+	cp, ok, err := l.settled(ctx, best.Photo)
+	if err != nil || !ok {
+		return dec, err
+	}
+	root, mapping := best.Photo, bestPairs
+	if cp.DuplicateOf != "" { // a copy itself: map to its original
+		root, mapping = cp.DuplicateOf, make([]int, len(bestPairs))
+		for i, j := range bestPairs {
+			mapping[i] = -1
+			if j >= 0 && j < len(cp.CopyFaces) {
+				mapping[i] = cp.CopyFaces[j]
 			}
 		}
-		if !slices.ContainsFunc(mapping, func(j int) bool { return j >= 0 }) {
-			continue
-		}
-		l.Log.Debug("near-duplicate", "photo", p.SHA256, "original", root, "via", c.Photo, "hash_bits", c.HashBits)
-		return dec, l.join(ctx, p, root, mapping, &dec)
 	}
-	return dec, nil
+	if !slices.ContainsFunc(mapping, func(j int) bool { return j >= 0 }) {
+		return dec, nil
+	}
+	l.Log.Debug("near-duplicate", "photo", p.SHA256, "original", root, "via", best.Photo, "hash_bits", best.HashBits, "face_distance", bestDist)
+	return dec, l.join(ctx, p, root, mapping, &dec)
+}
+
+// meanDistance is the mean distance of the paired faces.
+func meanDistance(a, b []face.Descriptor, pairs []int) float64 {
+	var sum float64
+	n := 0
+	for i, j := range pairs {
+		if j >= 0 {
+			sum += a[i].Distance(b[j])
+			n++
+		}
+	}
+	return sum / float64(max(1, n))
 }
 
 // settled waits until a photo's index stage has settled it; ok is false
