@@ -205,8 +205,8 @@ func (l *Linker) settled(ctx context.Context, sha string) (archive.Photo, bool, 
 			return p, false, fmt.Errorf("dedup: %w", err)
 		}
 		switch {
-		case !p.Deduped.IsZero():
-			return p, true, nil
+		case !p.Deduped.IsZero() || p.Status == archive.StatusIndexed:
+			return p, true, nil // (indexed: also a photo indexed before near-duplicates were looked for)
 		case p.Status == archive.StatusFailed || p.Status == archive.StatusNoFace:
 			return p, false, nil
 		case time.Now().After(deadline):
