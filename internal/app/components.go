@@ -14,8 +14,10 @@ import (
 
 	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/bus"
+	"github.com/facetriage/facetriage/internal/dedup"
 	"github.com/facetriage/facetriage/internal/engine"
 	"github.com/facetriage/facetriage/internal/engine/native"
+	"github.com/facetriage/facetriage/internal/imaging"
 	"github.com/facetriage/facetriage/internal/imgfile"
 	"github.com/facetriage/facetriage/internal/pipeline"
 	"github.com/facetriage/facetriage/internal/vector"
@@ -109,20 +111,32 @@ func (rt *Runtime) RunWorkers(ctx context.Context, w Workers, eng faces.Engine, 
 		}
 	}
 	lim := imgfile.Limits{MaxPixels: rt.Cfg.EngineOptions().MaxPixelsOrDefault(), MinSide: engine.MinImageSide}
+	var linker *dedup.Linker
 	add(w.Decode, &decode.Stage{Catalogue: rt.Catalog, Publisher: pub, Names: names, Limits: lim})
 	if w.Faces > 0 {
 		if eng == nil {
 			return nil, errors.New("app: the faces stage needs the face engine")
 		}
-		add(w.Faces, &faces.Stage{Engine: eng, Catalogue: rt.Catalog, Publisher: pub, Model: rt.ModelID()})
+		add(w.Faces, &faces.Stage{Engine: eng, Catalogue: rt.Catalog, Publisher: pub, Model: rt.ModelID(),
+			Hasher: dedup.PhotoHasher{Decode: imaging.DecodeGray}})
 	}
 	if w.Index > 0 {
 		if store == nil {
 			return nil, errors.New("app: the index stage needs a vector store")
 		}
-		add(w.Index, &index.Stage{Catalogue: rt.Catalog, Store: store})
+		linker = dedup.NewLinker(rt.Catalog, rt.Log)
+		add(w.Index, &index.Stage{Catalogue: rt.Catalog, Store: store, Dups: linker})
 	}
 	var wg sync.WaitGroup
+	if linker != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := linker.Run(ctx); err != nil {
+				rt.Log.Error("near-duplicate index stopped", "err", err)
+			}
+		}()
+	}
 	for _, r := range runners {
 		wg.Add(1)
 		go func() {

@@ -26,6 +26,7 @@ var ErrDamaged = errors.New("archive: records damaged in storage")
 type Catalogue struct {
 	js                                   jetstream.JetStream
 	photos, faces, individuals, failures jetstream.KeyValue
+	hashes                               jetstream.KeyValue
 	crops                                jetstream.ObjectStore
 	now                                  func() time.Time
 }
@@ -37,7 +38,7 @@ func Open(ctx context.Context, js jetstream.JetStream) (*Catalogue, error) {
 	for _, b := range []struct {
 		kv   *jetstream.KeyValue
 		name string
-	}{{&c.photos, bus.BucketPhotos}, {&c.faces, bus.BucketFaces}, {&c.individuals, bus.BucketIndividuals}, {&c.failures, bus.BucketFailures}} {
+	}{{&c.photos, bus.BucketPhotos}, {&c.faces, bus.BucketFaces}, {&c.individuals, bus.BucketIndividuals}, {&c.failures, bus.BucketFailures}, {&c.hashes, bus.BucketHashes}} {
 		if *b.kv, err = js.KeyValue(ctx, b.name); err != nil {
 			return nil, fmt.Errorf("archive: bucket %s: %w", b.name, err)
 		}
@@ -82,45 +83,18 @@ func (c *Catalogue) Update(ctx context.Context, sha string, fn func(p *Photo) er
 }
 
 func (c *Catalogue) update(ctx context.Context, sha string, fn func(p *Photo) error, backwards bool) (Photo, error) {
-	for attempt := 0; ; attempt++ {
-		var p Photo
-		var rev uint64
-		e, err := c.photos.Get(ctx, sha)
-		switch {
-		case errors.Is(err, jetstream.ErrKeyNotFound):
-			p = Photo{SHA256: sha, Catalogued: c.now()}
-		case err != nil:
-			return p, fmt.Errorf("archive: photo %s: %w", sha, err)
-		default:
-			rev = e.Revision()
-			if err := json.Unmarshal(e.Value(), &p); err != nil {
-				return p, fmt.Errorf("archive: photo %s: %w", sha, err)
-			}
-		}
+	fresh := func() Photo { return Photo{SHA256: sha, Catalogued: c.now()} }
+	return updateRecord(ctx, c.photos, sha, "photo "+sha, fresh, func(p *Photo) error {
 		before := p.Status
-		if err := fn(&p); err != nil {
-			return p, err
+		if err := fn(p); err != nil {
+			return err
 		}
 		if !backwards && p.Status.rank() < before.rank() {
 			p.Status = before
 		}
 		p.Updated = c.now()
-		b, err := json.Marshal(p)
-		if err != nil {
-			return p, err
-		}
-		if rev == 0 {
-			_, err = c.photos.Create(ctx, sha, b)
-		} else {
-			_, err = c.photos.Update(ctx, sha, b, rev)
-		}
-		if err == nil {
-			return p, nil
-		}
-		if !bus.IsConflict(err) || attempt > 20 {
-			return p, fmt.Errorf("archive: photo %s: %w", sha, err)
-		}
-	}
+		return nil
+	})
 }
 
 // AddPath is an Update that records one more place the photo was found.

@@ -32,9 +32,12 @@ type FaceRecord struct {
 	// Crop names the face's crop in the crop store, or "".
 	Crop string `json:"crop,omitempty"`
 	// Model is the embedding model's id and version.
-	Model      string    `json:"model"`
-	Individual string    `json:"individual"`
-	Recorded   time.Time `json:"recorded"`
+	Model      string `json:"model"`
+	Individual string `json:"individual"`
+	// CopyOf, on a face of a near-duplicate photo, names the original's
+	// face it is (FaceKey); "" otherwise.
+	CopyOf   string    `json:"copy_of,omitempty"`
+	Recorded time.Time `json:"recorded"`
 }
 
 // FaceKey is a face record's key: the photo's SHA-256, a dot, the index.

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/facetriage/facetriage/internal/imgfile"
@@ -54,6 +55,26 @@ type Photo struct {
 	Model  string       `json:"model,omitempty"`
 	Batch  string       `json:"batch,omitempty"`
 	Error  string       `json:"error,omitempty"`
+	// PHash is the perceptual hash of the whole upright photo (package
+	// dedup: 64 bits, 16 hex digits), or "" when none could be made.
+	PHash string `json:"phash,omitempty"`
+	// DuplicateOf names the original this photo is a near-duplicate of: the
+	// same photograph re-encoded, resized or cropped, found by its hash and
+	// confirmed by its faces. The original is the copy registered first
+	// (package dedup). "" for a photo that is no copy.
+	DuplicateOf string `json:"duplicate_of,omitempty"`
+	// CopyFaces, on a copy, maps each of its faces to the original's face
+	// it is (by index), or −1 for a face the original does not show.
+	CopyFaces []int `json:"copy_faces,omitempty"`
+	// Copies, on an original, are its near-duplicates.
+	Copies []string `json:"copies,omitempty"`
+	// Anchors, on an original with copies, are the individual each of its
+	// faces stands for in every copy (by face index): the original's own,
+	// or the detainee number a numbered copy brought.
+	Anchors []string `json:"anchors,omitempty"`
+	// Deduped is when the index stage settled whether the photo is a copy
+	// and wrote its face records; zero before.
+	Deduped time.Time `json:"deduped,omitzero"`
 	// Catalogued and Indexed record when the photo entered and left the pipeline.
 	Catalogued time.Time `json:"catalogued,omitzero"`
 	Updated    time.Time `json:"updated,omitzero"`
@@ -81,3 +102,7 @@ func (p Photo) Individual(face int) string {
 func FaceIndividual(photo string, face int) string {
 	return "face:" + photo + ":" + strconv.Itoa(face)
 }
+
+// IsFaceIndividual reports whether key is a face's own individual (a photo
+// without a number), not a detainee number's.
+func IsFaceIndividual(key string) bool { return strings.HasPrefix(key, "face:") }

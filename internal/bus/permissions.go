@@ -14,7 +14,7 @@ import (
 //     or deleting their messages. It may create them.
 //   - RoleDecode, RoleFaces, RoleIndex: one pipeline stage each. Their own
 //     work queue's consumer, the next stage's subject, and the pipeline's
-//     buckets (catalogue, face records, individuals, failures), whose
+//     buckets (catalogue, face records, individuals, failures, hashes), whose
 //     streams refuse roll-ups and purges (ensureRecordBucket); only the
 //     faces stage writes the crops.
 //     Nothing of accounts, sessions, tokens, cases, references or the audit
@@ -73,7 +73,11 @@ func apiPermissions() *server.Permissions {
 
 // pipelineStreams are the buckets every stage binds to (archive.Open).
 func pipelineStreams() []string {
-	return []string{"KV_" + BucketPhotos, "KV_" + BucketFaces, "KV_" + BucketIndividuals, "KV_" + BucketFailures, "OBJ_" + ObjectCrops}
+	var out []string
+	for _, b := range RecordBuckets {
+		out = append(out, "KV_"+b)
+	}
+	return append(out, "OBJ_"+ObjectCrops)
 }
 
 // nextStage is the stage a stage publishes to ("" for the last).
@@ -103,7 +107,7 @@ func stagePermissions(stage string) *server.Permissions {
 		// cannot restrict to one object, so only this stage holds it.
 		pub = append(pub, "$JS.API.STREAM.PURGE.OBJ_"+ObjectCrops, "$O."+ObjectCrops+".>")
 	}
-	for _, b := range []string{BucketPhotos, BucketFaces, BucketIndividuals, BucketFailures} {
+	for _, b := range RecordBuckets {
 		pub = append(pub, "$KV."+b+".>")
 	}
 	for _, s := range pipelineStreams() {

@@ -44,11 +44,15 @@ const (
 	BucketFaces       = "ft_faces"       // face records: the source of truth of every index
 	BucketIndividuals = "ft_individuals" // individual → its photos
 	BucketFailures    = "ft_failures"    // photos a stage gave up on
+	BucketHashes      = "ft_hashes"      // perceptual hashes of photos, in the order they were registered (near-duplicates)
 	ObjectCrops       = "ft_crops"       // aligned face crops, by photo and face
 	// BucketHealth holds one key that readiness writes to learn whether
 	// the store takes writes.
 	BucketHealth = "ft_health"
 )
+
+// RecordBuckets are the buckets of the archive's records (archive.Open).
+var RecordBuckets = []string{BucketPhotos, BucketFaces, BucketIndividuals, BucketFailures, BucketHashes}
 
 // Delivery policy. A transient error is retried after Backoff[delivery-1];
 // after MaxDeliver deliveries the photo is recorded as failed.
@@ -220,7 +224,7 @@ func (t Topology) ensure(ctx context.Context, js jetstream.JetStream) error {
 	if _, err := js.CreateOrUpdateKeyValue(ctx, health); keep(err, func() error { _, err := js.KeyValue(ctx, health.Bucket); return err }) != nil {
 		return fmt.Errorf("bus: bucket %s: %w", health.Bucket, err)
 	}
-	for _, b := range []string{BucketPhotos, BucketFaces, BucketIndividuals, BucketFailures} {
+	for _, b := range RecordBuckets {
 		kc := jetstream.KeyValueConfig{Bucket: b, History: 1, Storage: jetstream.FileStorage, Replicas: t.replicas()}
 		if err := ensureRecordBucket(ctx, js, kc); err != nil {
 			return err

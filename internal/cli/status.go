@@ -16,6 +16,7 @@ import (
 
 type statusCmd struct {
 	Failures int `name:"failures" default:"50" help:"List at most this many failures (0: all)."`
+	Flagged  int `name:"flagged" default:"50" help:"List at most this many individuals flagged for review (0: all)."`
 }
 
 func (c *statusCmd) Run(e *env) error {
@@ -39,10 +40,13 @@ func (c *statusCmd) Run(e *env) error {
 	}
 	tw.Flush()
 	counts := map[archive.Status]int{}
-	photos := 0
+	photos, copies := 0, 0
 	if err := rt.Catalog.Photos(e.ctx, func(p archive.Photo) error {
 		counts[p.Status]++
 		photos++
+		if p.DuplicateOf != "" {
+			copies++
+		}
 		return nil
 	}); err != nil {
 		return err
@@ -54,6 +58,22 @@ func (c *statusCmd) Run(e *env) error {
 	fmt.Fprintf(e.stdout, "\nphotos: %d catalogued, %d indexed, %d without a face, %d failed, %d in the pipeline; faces: %d\n",
 		photos, counts[archive.StatusIndexed], counts[archive.StatusNoFace], counts[archive.StatusFailed],
 		counts[archive.StatusDecoded]+counts[archive.StatusEmbedded]+counts[""], faces)
+	fmt.Fprintf(e.stdout, "near-duplicates: %d photos are copies of another (re-encoded, resized or cropped); their faces count once\n", copies)
+	var flagged []archive.Individual
+	if err := rt.Catalog.Individuals(e.ctx, func(ind archive.Individual) error {
+		if ind.Flagged() {
+			flagged = append(flagged, ind)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "individuals to review: %d\n", len(flagged))
+	if len(flagged) > 0 {
+		if err := writeFlagged(e.stdout, flagged, c.Flagged); err != nil {
+			return err
+		}
+	}
 	fails, err := rt.Catalog.Failures(e.ctx)
 	if err != nil {
 		return err
@@ -65,6 +85,29 @@ func (c *statusCmd) Run(e *env) error {
 	sort.SliceStable(fails, func(i, j int) bool { return fails[i].Stage < fails[j].Stage })
 	fmt.Fprintf(e.stdout, "failures: %d\n", len(fails))
 	return writeFailures(e.stdout, fails, c.Failures)
+}
+
+// writeFlagged prints the individuals flagged for review, at most limit
+// (0: all): the faces that agree with no other face of their number, and
+// the other numbers that hold a copy of one of their photographs.
+func writeFlagged(w io.Writer, inds []archive.Individual, limit int) error {
+	sort.Slice(inds, func(i, j int) bool { return inds[i].Key < inds[j].Key })
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "INDIVIDUAL\tPHOTOS\tWHY\tDETAIL")
+	for i, ind := range inds {
+		if limit > 0 && i == limit {
+			fmt.Fprintf(tw, "…\t%d more (--flagged 0 lists all)\n", len(inds)-i)
+			break
+		}
+		for _, d := range ind.Disagreeing {
+			fmt.Fprintf(tw, "%s\t%d\tface disagrees with the others\tface %d of %s: median distance %.3f, nearest %.3f\n",
+				shown(ind.Key), len(ind.Photos), d.Face, shown(d.Photo), d.Median, d.Nearest)
+		}
+		for _, o := range ind.AlsoFiledAs {
+			fmt.Fprintf(tw, "%s\t%d\tphotograph also filed under\t%s\n", shown(ind.Key), len(ind.Photos), shown(o))
+		}
+	}
+	return tw.Flush()
 }
 
 // writeFailures prints failure records as a table, at most limit of them

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/facetriage/facetriage/internal/app"
+	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/config"
 	"github.com/facetriage/facetriage/internal/ingest"
 	"github.com/facetriage/facetriage/proto/facetriagepb"
@@ -69,4 +70,52 @@ func TestStatusEscapesNames(t *testing.T) {
 		t.Errorf("a record's text broke the table into %d lines:\n%s", n, out)
 	}
 	t.Logf("status:\n%s", out)
+}
+
+// TestStatusListsFlaggedIndividuals writes two flagged individuals and one
+// that is not, and runs `facetriage status`: it counts the flagged ones and
+// lists why, with the faces concerned.
+func TestStatusListsFlaggedIndividuals(t *testing.T) {
+	data := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rt, err := app.Connect(ctx, config.Config{DataDir: data}, slog.New(slog.DiscardHandler), app.Own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	photo := strings.Repeat("ab", 32)
+	for key, fn := range map[string]func(*archive.Individual) error{
+		"caesar/215/4321": func(ind *archive.Individual) error {
+			ind.Photos = []string{photo, "p2", "p3"}
+			ind.Disagreeing = []archive.Disagreement{{Photo: photo, Face: 1, Median: 0.91, Nearest: 0.83}}
+			return nil
+		},
+		"caesar/216/999": func(ind *archive.Individual) error {
+			ind.Photos, ind.AlsoFiledAs = []string{"p4"}, []string{"caesar/215/4321"}
+			return nil
+		},
+		"caesar/217/1000": func(ind *archive.Individual) error { ind.Photos = []string{"p5"}; return nil },
+	} {
+		if _, err := rt.Catalog.UpdateIndividual(ctx, key, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rt.Close()
+
+	code, out, stderr := run(t, "--data", data, "status")
+	if code != ExitOK {
+		t.Fatalf("status: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"near-duplicates: 0 photos", "individuals to review: 2",
+		"caesar/215/4321  3       face disagrees with the others  face 1 of " + photo + ": median distance 0.910, nearest 0.830",
+		"caesar/216/999   1       photograph also filed under     caesar/215/4321",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "caesar/217/1000") {
+		t.Errorf("status lists an individual that is not flagged:\n%s", out)
+	}
 }

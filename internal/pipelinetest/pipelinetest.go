@@ -16,6 +16,7 @@ import (
 	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/bus"
 	"github.com/facetriage/facetriage/internal/bus/bustest"
+	"github.com/facetriage/facetriage/internal/dedup"
 	"github.com/facetriage/facetriage/internal/engine/facetest"
 	"github.com/facetriage/facetriage/internal/imgfile"
 	"github.com/facetriage/facetriage/internal/ingest"
@@ -35,9 +36,23 @@ type Rig struct {
 	stop    func()
 }
 
-// Start runs the pipeline with eng (nil: the fake engine). It stops when
-// the test ends.
+// Start runs the pipeline with eng (nil: the fake engine), without the
+// near-duplicate search: the fake engine's photos all hash alike, and two
+// photos of one fake person lie nearer than a real pair does. It stops
+// when the test ends.
 func Start(t testing.TB, eng faces.Engine) *Rig {
+	t.Helper()
+	return start(t, eng, false)
+}
+
+// StartDedup is Start with the near-duplicate search (dedup.Linker), as
+// the product runs it.
+func StartDedup(t testing.TB, eng faces.Engine) *Rig {
+	t.Helper()
+	return start(t, eng, true)
+}
+
+func start(t testing.TB, eng faces.Engine, dups bool) *Rig {
 	t.Helper()
 	if eng == nil {
 		eng = facetest.Engine{}
@@ -54,10 +69,17 @@ func Start(t testing.TB, eng faces.Engine) *Rig {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	rctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
+	fs := &faces.Stage{Engine: eng, Catalogue: cat, Publisher: pub, Model: "test"}
+	is := &index.Stage{Catalogue: cat, Store: store}
+	if dups {
+		linker := dedup.NewLinker(cat, log)
+		wg.Add(1)
+		go func() { defer wg.Done(); linker.Run(rctx) }()
+		fs.Hasher, is.Dups = dedup.PhotoHasher{}, linker
+	}
 	for _, st := range []pipeline.Stage{
 		&decode.Stage{Catalogue: cat, Publisher: pub, Names: names, Limits: imgfile.Limits{MaxPixels: 1e8, MinSide: 20}},
-		&faces.Stage{Engine: eng, Catalogue: cat, Publisher: pub, Model: "test"},
-		&index.Stage{Catalogue: cat, Store: store},
+		fs, is,
 	} {
 		r := &pipeline.Runner{NC: srv.NC, JS: srv.JS, Stage: st, Failures: cat, Log: log, Instances: 2,
 			Backoff: []time.Duration{10 * time.Millisecond}}

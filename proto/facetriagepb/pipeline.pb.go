@@ -441,10 +441,13 @@ type IndexJob struct {
 	Faces  []*Face                `protobuf:"bytes,2,rep,name=faces,proto3" json:"faces,omitempty"`
 	// The embedding model: "dlib_face_recognition_resnet_model_v1@" + the first
 	// 12 hex digits of the model file's SHA-256.
-	Model         string `protobuf:"bytes,3,opt,name=model,proto3" json:"model,omitempty"`
-	Width         int32  `protobuf:"varint,4,opt,name=width,proto3" json:"width,omitempty"`
-	Height        int32  `protobuf:"varint,5,opt,name=height,proto3" json:"height,omitempty"`
-	Batch         string `protobuf:"bytes,6,opt,name=batch,proto3" json:"batch,omitempty"`
+	Model  string `protobuf:"bytes,3,opt,name=model,proto3" json:"model,omitempty"`
+	Width  int32  `protobuf:"varint,4,opt,name=width,proto3" json:"width,omitempty"`
+	Height int32  `protobuf:"varint,5,opt,name=height,proto3" json:"height,omitempty"`
+	Batch  string `protobuf:"bytes,6,opt,name=batch,proto3" json:"batch,omitempty"`
+	// Perceptual hash of the whole upright photo (package dedup: 16 hex
+	// digits), or "" when it could not be made; also on the photo's record.
+	PhotoHash     string `protobuf:"bytes,7,opt,name=photo_hash,json=photoHash,proto3" json:"photo_hash,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -517,6 +520,13 @@ func (x *IndexJob) GetHeight() int32 {
 func (x *IndexJob) GetBatch() string {
 	if x != nil {
 		return x.Batch
+	}
+	return ""
+}
+
+func (x *IndexJob) GetPhotoHash() string {
+	if x != nil {
+		return x.PhotoHash
 	}
 	return ""
 }
@@ -675,14 +685,16 @@ const file_pipeline_proto_rawDesc = "" +
 	"\bdetector\x18\x06 \x01(\tR\bdetector\x12\x12\n" +
 	"\x04size\x18\a \x01(\x05R\x04size\x12\x1c\n" +
 	"\tsharpness\x18\b \x01(\x01R\tsharpness\x12\x12\n" +
-	"\x04crop\x18\t \x01(\tR\x04crop\"\xa7\x01\n" +
+	"\x04crop\x18\t \x01(\tR\x04crop\"\xc6\x01\n" +
 	"\bIndexJob\x12\x16\n" +
 	"\x06sha256\x18\x01 \x01(\tR\x06sha256\x12)\n" +
 	"\x05faces\x18\x02 \x03(\v2\x13.facetriage.v1.FaceR\x05faces\x12\x14\n" +
 	"\x05model\x18\x03 \x01(\tR\x05model\x12\x14\n" +
 	"\x05width\x18\x04 \x01(\x05R\x05width\x12\x16\n" +
 	"\x06height\x18\x05 \x01(\x05R\x06height\x12\x14\n" +
-	"\x05batch\x18\x06 \x01(\tR\x05batch\"\xe7\x01\n" +
+	"\x05batch\x18\x06 \x01(\tR\x05batch\x12\x1d\n" +
+	"\n" +
+	"photo_hash\x18\a \x01(\tR\tphotoHash\"\xe7\x01\n" +
 	"\aFailure\x12\x16\n" +
 	"\x06sha256\x18\x01 \x01(\tR\x06sha256\x12\x12\n" +
 	"\x04path\x18\x02 \x01(\tR\x04path\x12\x14\n" +

@@ -1,6 +1,7 @@
 // Package faces is the second pipeline stage: it runs the face engine on a
-// catalogued photo, stores an aligned crop of every face, and passes the
-// faces to the index stage. A photo without a face is recorded (no_face).
+// catalogued photo, stores an aligned crop of every face, hashes the photo
+// for the near-duplicate search (package dedup), and passes the faces to
+// the index stage. A photo without a face is recorded (no_face).
 package faces
 
 import (
@@ -11,6 +12,7 @@ import (
 
 	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/bus"
+	"github.com/facetriage/facetriage/internal/dedup"
 	"github.com/facetriage/facetriage/internal/engine"
 	"github.com/facetriage/facetriage/internal/face"
 	"github.com/facetriage/facetriage/internal/pipeline"
@@ -33,6 +35,11 @@ type Publisher interface {
 	Publish(ctx context.Context, stage string, m proto.Message, id string) error
 }
 
+// Hasher makes a photo's perceptual hash (dedup.PhotoHasher).
+type Hasher interface {
+	PhotoHash(data []byte) (dedup.Hash, error)
+}
+
 // Stage is the faces stage.
 type Stage struct {
 	Engine    Engine
@@ -40,6 +47,9 @@ type Stage struct {
 	Publisher Publisher
 	// Model is the embedding model's id and version, recorded with every face.
 	Model string
+	// Hasher hashes the photo; nil: no hash (near-duplicates are then found
+	// by their faces only).
+	Hasher Hasher
 }
 
 var _ pipeline.Stage = (*Stage)(nil)
@@ -71,6 +81,13 @@ func (s *Stage) Process(ctx context.Context, m pipeline.Msg) error {
 		return pipeline.Permanent(fmt.Errorf("faces: %w at any rotation", face.ErrNoFace))
 	}
 	out := &facetriagepb.IndexJob{Sha256: j.Sha256, Model: s.Model, Width: int32(res.Width), Height: int32(res.Height), Batch: j.Batch}
+	if s.Hasher != nil {
+		// The engine decoded the photo, so the bytes decode: a hash that
+		// fails anyway costs only the near-duplicate search by the hash.
+		if h, err := s.Hasher.PhotoHash(j.Data); err == nil {
+			out.PhotoHash = h.String()
+		}
+	}
 	for k, f := range res.Faces {
 		pf := toProto(k, f)
 		if f.Crop != nil {
@@ -83,6 +100,9 @@ func (s *Stage) Process(ctx context.Context, m pipeline.Msg) error {
 	}
 	if _, err := s.Catalogue.Update(ctx, j.Sha256, func(p *archive.Photo) error {
 		p.Status, p.Faces, p.Model = archive.StatusEmbedded, len(res.Faces), s.Model
+		if out.PhotoHash != "" {
+			p.PHash = out.PhotoHash
+		}
 		return nil
 	}); err != nil {
 		return fmt.Errorf("faces: %w", err)
