@@ -92,11 +92,15 @@ func (s *Service) photosOf(ctx context.Context, cd Candidate) ([]string, error) 
 }
 
 // FaceCrop returns a crop of one face of a candidate's photos to a member
-// of the case, blurred unless revealed, audited and counted as Crop is.
+// of the case, blurred unless revealed, audited and counted as Crop is. A
+// negative index is ErrInvalid (said only to members).
 func (s *Service) FaceCrop(ctx context.Context, a Actor, id, individual, photo string, index int, r CropRequest) ([]byte, error) {
 	_, cd, err := s.candidate(ctx, a, id, individual)
 	if err != nil {
 		return nil, err
+	}
+	if index < 0 {
+		return nil, fmt.Errorf("%w: a face is numbered 0 or more", ErrInvalid)
 	}
 	if err := s.ofCandidate(ctx, cd, photo); err != nil {
 		return nil, err

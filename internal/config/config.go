@@ -17,7 +17,7 @@ import (
 // Config is every option shared by the subcommands.
 type Config struct {
 	DataDir  string `name:"data" env:"FACETRIAGE_DATA" type:"path" help:"Data directory (default: $XDG_DATA_HOME/facetriage or ~/.local/share/facetriage)."`
-	ModelDir string `name:"models" env:"FACETRIAGE_MODELS" type:"path" help:"Model directory (default: DATA/models)."`
+	ModelDir string `name:"models" env:"FACETRIAGE_MODELS" type:"path" help:"Model directory (default: ~/.local/share/facetriage/models, shared by every --data)."`
 	LogLevel string `name:"log-level" env:"FACETRIAGE_LOG_LEVEL" enum:"debug,info,warn,error" default:"info" help:"Log level: debug, info, warn or error."`
 
 	Workers   int    `name:"workers" env:"FACETRIAGE_WORKERS" help:"Face recognizers, each using about one core and 150 MB (default: one per core)."`
@@ -76,6 +76,12 @@ func (c Config) DataDirOrDefault() string {
 	if c.DataDir != "" {
 		return c.DataDir
 	}
+	return installationDir()
+}
+
+// installationDir is the user's facetriage folder: the default data
+// directory, and where the models live whatever --data says.
+func installationDir() string {
 	if x := os.Getenv("XDG_DATA_HOME"); x != "" {
 		return filepath.Join(x, "facetriage")
 	}
@@ -85,12 +91,14 @@ func (c Config) DataDirOrDefault() string {
 	return "facetriage-data"
 }
 
-// ModelDirOrDefault is the model directory.
+// ModelDirOrDefault is the model directory. Models belong to the
+// installation, not to one data directory: a new --data uses the models
+// already fetched.
 func (c Config) ModelDirOrDefault() string {
 	if c.ModelDir != "" {
 		return c.ModelDir
 	}
-	return filepath.Join(c.DataDirOrDefault(), "models")
+	return filepath.Join(installationDir(), "models")
 }
 
 // EngineOptions are the face engine's options.

@@ -18,13 +18,15 @@ type candView struct {
 	cases.Candidate
 	Rank int
 	// Revealed: this page shows the crop unblurred (one at a time).
-	Revealed    bool
-	CropURL     string
-	RevealURL   string // the page with this crop revealed
-	HideURL     string // the page with every crop blurred
-	PhotoURL    string // the full-photo page, behind a warning
-	DecideURL   string
-	CanIdentify bool
+	Revealed  bool
+	CropURL   string
+	RevealURL string // the page with this crop revealed
+	HideURL   string // the page with every crop blurred
+	PhotoURL  string // the full-photo page, behind a warning
+	// AllPhotosURL is the page with every photo of the individual.
+	AllPhotosURL string
+	DecideURL    string
+	CanIdentify  bool
 }
 
 type refView struct {
@@ -133,11 +135,12 @@ func (u *ui) casePage(w http.ResponseWriter, r *http.Request) {
 	for _, cd := range c.Candidates {
 		d.Identified = d.Identified || cd.Verdict == cases.Identified
 		cv := candView{Candidate: cd, Revealed: reveal != "" && reveal == cd.Individual,
-			HideURL:     withQuery(self, keep) + "#" + anchor(cd.Individual),
-			RevealURL:   withQuery(self, keep, "reveal", cd.Individual) + "#" + anchor(cd.Individual),
-			PhotoURL:    candidateURL("", c.ID, cd.Individual, "photo-page"),
-			DecideURL:   candidateURL("", c.ID, cd.Individual, "decision"),
-			CanIdentify: cd.Verdict == cases.Possible && a.Role == auth.RoleReviewer && (u.d.Cases.SingleReviewer || cd.MarkedPossibleBy() != a.Name)}
+			HideURL:      withQuery(self, keep) + "#" + anchor(cd.Individual),
+			RevealURL:    withQuery(self, keep, "reveal", cd.Individual) + "#" + anchor(cd.Individual),
+			PhotoURL:     candidateURL("", c.ID, cd.Individual, "photo-page"),
+			AllPhotosURL: strings.TrimSuffix(candidateURL("", c.ID, cd.Individual, ""), "/"),
+			DecideURL:    candidateURL("", c.ID, cd.Individual, "decision"),
+			CanIdentify:  cd.Verdict == cases.Possible && a.Role == auth.RoleReviewer && (u.d.Cases.SingleReviewer || cd.MarkedPossibleBy() != a.Name)}
 		cv.CropURL = cropURL(c.ID, cd.Individual, cv.Revealed, false)
 		switch {
 		case cd.Verdict == cases.Excluded:

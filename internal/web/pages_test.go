@@ -322,6 +322,15 @@ func TestAdminPage(t *testing.T) {
 			t.Errorf("the admin page lacks %s", want)
 		}
 	}
+	if !strings.Contains(body, `href="/admin/audit"`) {
+		t.Error("the admin page has no way to check the audit trail")
+	}
+	if audit := p.get(t, a, "/admin/audit"); !regexp.MustCompile(`id="audit-ok">The audit trail is intact: [1-9]\d* records verified`).MatchString(audit) {
+		t.Errorf("the audit page does not say the trail verified:\n%s", audit)
+	}
+	if code, _ := w.login(t, "cw").get("/admin/audit"); code != http.StatusForbidden {
+		t.Errorf("a caseworker checks the audit trail: %d, want 403", code)
+	}
 	if row := regexp.MustCompile(`(?s)<tr data-user="admin">.*?</tr>`).FindString(body); row == "" || strings.Contains(row, `value="disable"`) {
 		t.Errorf("the admin's own row offers to disable them, or is missing: %s", row)
 	}

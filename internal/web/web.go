@@ -32,7 +32,7 @@ var (
 )
 
 // pageNames are the page templates; each is parsed with layout.html.
-var pageNames = []string{"login", "cases", "case_new", "case", "pick", "photo", "family_warning", "family", "admin", "account", "error"}
+var pageNames = []string{"login", "cases", "case_new", "case", "pick", "photo", "individual", "photo_of", "family_warning", "family", "admin", "audit", "account", "error"}
 
 // ui holds what the pages need.
 type ui struct {
@@ -132,6 +132,8 @@ func (u *ui) routes() []api.Route {
 		{Method: "POST", Path: "/cases/{id}/none-of-these", Roles: api.Reviewer, Kind: api.Page, Summary: "Close the shortlist as none of these", Handler: u.nonePost},
 		{Method: "POST", Path: "/cases/{id}/candidates/{individual}/decision", Roles: api.Reviewer, Kind: api.Page, Summary: "Record a reviewer's decision", Handler: u.decidePost},
 		{Method: "GET", Path: "/cases/{id}/candidates/{individual}/photo-page", Roles: api.Casework, Kind: api.Page, Summary: "A candidate's full photo, after a warning", Handler: u.photoPage},
+		{Method: "GET", Path: "/cases/{id}/candidates/{individual}", Roles: api.Casework, Kind: api.Page, Summary: "A candidate's photos, crops first, blurred", Handler: u.individualPage},
+		{Method: "GET", Path: "/cases/{id}/candidates/{individual}/photos/{sha}", Roles: api.Casework, Kind: api.Page, Summary: "One of a candidate's full photos, after a warning, the matched face boxed", Handler: u.photoOfPage},
 		{Method: "GET", Path: "/cases/{id}/family", Roles: api.Caseworker, Kind: api.Page, Summary: "Family viewing: only candidates a reviewer marked possible", Handler: u.familyPage},
 
 		{Method: "POST", Path: "/cases/{id}/members", Roles: api.Caseworker, Kind: api.Page, Summary: "Share the case, stop sharing it, or reassign it", Handler: u.membersPost},
@@ -144,6 +146,7 @@ func (u *ui) routes() []api.Route {
 		{Method: "POST", Path: "/account/tokens/{token}/revoke", Roles: api.Anyone, Kind: api.Page, Summary: "Revoke one of your API tokens", Handler: u.revokeToken, InPerson: true},
 
 		{Method: "GET", Path: "/admin", Roles: api.Admin, Kind: api.Page, Summary: "Accounts and API tokens", Handler: u.adminPage},
+		{Method: "GET", Path: "/admin/audit", Roles: api.Admin, Kind: api.Page, Summary: "Check the audit trail", Handler: u.auditPage},
 		{Method: "POST", Path: "/admin/users", Roles: api.Admin, Kind: api.Page, Summary: "Add an account", Handler: u.addUser, InPerson: true},
 		{Method: "POST", Path: "/admin/users/{name}", Roles: api.Admin, Kind: api.Page, Summary: "Disable, enable or unlock an account, or reset its second factor", Handler: u.userPost, InPerson: true},
 		{Method: "POST", Path: "/admin/tokens/{token}/revoke", Roles: api.Admin, Kind: api.Page, Summary: "Revoke any API token", Handler: u.adminRevoke, InPerson: true},
