@@ -1,11 +1,13 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -37,7 +39,7 @@ type fit struct {
 // measureFit is run in the page. A box is an element whose edges content
 // must stay inside; an element inside a scrolling box (overflow auto) is
 // not measured. Narrow lists candidate text columns squeezed under 15em, where
-// text wraps a word per line.
+// text wraps a word per line, and dates broken over two lines.
 const measureFit = `(() => {
   const vw = window.innerWidth, boxes = 'main, .top, .card, li.cand, .warning, .secret, .flash, .error, details.excluded, fieldset';
   const desc = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
@@ -66,6 +68,9 @@ const measureFit = `(() => {
   for (const e of document.querySelectorAll('li.cand > .info, li.cand > .decide, li.cand-excluded > *')) {
     const w = e.getBoundingClientRect().width;
     if (w > 0 && w < 15 * em) narrow.push(desc(e) + ' ' + Math.round(w) + 'px');
+  }
+  for (const e of document.querySelectorAll('time')) {
+    if (e.getClientRects().length > 1) narrow.push('a date broken over two lines: ' + e.innerText);
   }
   return {scroll: document.documentElement.scrollWidth, inner: vw, height: document.documentElement.scrollHeight, out: out.slice(0, 12), narrow: narrow.slice(0, 12)};
 })()`
@@ -102,7 +107,11 @@ func TestResponsive(t *testing.T) {
 		"Different person: the chin and the nose differ, and the ears are set lower. شخص مختلف: الذقن والأنف مختلفان."); err != nil {
 		t.Fatal(err)
 	}
-	// A group photo: the caseworker is asked which face.
+	// A group photo whose second face was chosen, and another waiting for
+	// the caseworker to choose.
+	if _, err := w.d.Cases.AddReference(ctx, owner, w.caseID, facetest.Photo(facetest.Spec{Person: 4, Variant: 5, Faces: 2}), 1, false, true); err != nil {
+		t.Fatal(err)
+	}
 	cw := w.login(t, "cw")
 	resp := cw.upload(t, "/cases/"+w.caseID+"/references", facetest.Photo(facetest.Spec{Person: 3, Variant: 4, Faces: 3}))
 	pick := resp.Header.Get("Location")
@@ -159,10 +168,30 @@ func TestResponsive(t *testing.T) {
 					t.Errorf("%s: %s", name, o)
 				}
 				for _, n := range f.Narrow {
-					t.Errorf("%s: a candidate's column is squeezed: %s", name, n)
+					t.Errorf("%s: squeezed: %s", name, n)
 				}
-				screenshot(t, b, shots, name+".png")
+				pageShot(t, b, shots, name+".png", vp.width, int64(f.Height))
 			}
 		}
 	}
+}
+
+// pageShot writes the whole page as a PNG into dir: the viewport is made as
+// tall as the page (height) at the same width, and captured. (Chromium's
+// capture beyond the viewport shifts a right-to-left page sideways.)
+func pageShot(t *testing.T, ctx context.Context, dir, name string, width, height int64) {
+	t.Helper()
+	do(t, ctx, "tall viewport", chromedp.EmulateViewport(width, height, chromedp.EmulateScale(1)))
+	b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 1000 || !bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Fatalf("%s: not a PNG (%d bytes)", name, len(b))
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
 }
