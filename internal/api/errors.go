@@ -27,6 +27,12 @@ var (
 	ErrBadRequest = errors.New("malformed request")
 )
 
+// StatusClientClosed is the status of a request its client gave up
+// (nginx's 499): a browser that navigates away cancels the page and the
+// images it was loading. No client reads it, and it is not a server
+// error: it is not logged as one.
+const StatusClientClosed = 499
+
 // errorTable is the one table from errors to what a client is told: the
 // HTTP status and a kind, which is the API's "kind" field and the web UI's
 // message key ("err." + kind). The first match wins.
@@ -35,6 +41,7 @@ var errorTable = []struct {
 	status int
 	kind   string
 }{
+	{context.Canceled, StatusClientClosed, "canceled"},
 	{cases.ErrNotFound, http.StatusNotFound, "not_found"},
 	{cases.ErrNoCandidate, http.StatusNotFound, "no_candidate"},
 	{cases.ErrPickFace, http.StatusConflict, "pick_face"},

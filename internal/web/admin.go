@@ -2,11 +2,17 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/facetriage/facetriage/internal/api"
 	"github.com/facetriage/facetriage/internal/auth"
 )
+
+// defaultRole is the role the add-account form starts on: the least
+// privileged, so that a slip of the hand makes a reviewer, never an
+// administrator.
+const defaultRole = auth.RoleReviewer
 
 type adminData struct {
 	Users  []auth.User
@@ -31,7 +37,11 @@ func (u *ui) showAdmin(w http.ResponseWriter, r *http.Request, status int, d adm
 		u.fail(w, r, err)
 		return
 	}
-	d.Roles = auth.Roles
+	d.Roles = slices.Clone(auth.Roles)
+	slices.Reverse(d.Roles) // the least privileged first, the administrator last
+	if d.Role == "" {
+		d.Role = string(defaultRole)
+	}
 	v := u.newView(w, r, "admin.title")
 	if errKey != "" {
 		v.Error = v.T("err." + errKey)

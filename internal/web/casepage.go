@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"image"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -32,6 +33,34 @@ type candView struct {
 type refView struct {
 	cases.Reference
 	URL string
+	// A photo of several faces is shown around them all, each boxed and
+	// numbered, the chosen one (Chosen, 1-based) marked: View is the SVG
+	// viewBox, FontSize and Stroke in the photo's pixels.
+	Boxes            []faceBox
+	View             string
+	Chosen           int
+	FontSize, Stroke int
+}
+
+// newRefView is a reference as the case page shows it.
+func newRefView(caseID string, ref cases.Reference) refView {
+	v := refView{Reference: ref, Chosen: ref.Face + 1,
+		URL: "/api/v1/cases/" + url.PathEscape(caseID) + "/references/" + url.PathEscape(ref.ID) + "/photo"}
+	if len(ref.Faces) < 2 {
+		return v
+	}
+	rects := make([]image.Rectangle, len(ref.Faces))
+	for i, b := range ref.Faces {
+		rects[i] = b.Rect()
+	}
+	all := union(rects)
+	side := max(all.Dx(), all.Dy(), 1)
+	v.FontSize, v.Stroke = max(8, side/6), max(1, side/50)
+	v.View = viewBox(all, 0.2)
+	for i, r := range rects {
+		v.Boxes = append(v.Boxes, newFaceBox(i, r, v.FontSize, v.Stroke, i == ref.Face))
+	}
+	return v
 }
 
 type casePageData struct {
@@ -129,8 +158,7 @@ func (u *ui) casePage(w http.ResponseWriter, r *http.Request) {
 		WeakerURL: withQuery(self, keep, "weaker", "1") + "#shortlist", NoneURL: self + "/none-of-these",
 		People: match.Thousands(c.Archive.Individuals)}
 	for _, ref := range c.References {
-		d.Refs = append(d.Refs, refView{Reference: ref,
-			URL: "/api/v1/cases/" + url.PathEscape(c.ID) + "/references/" + url.PathEscape(ref.ID) + "/photo"})
+		d.Refs = append(d.Refs, newRefView(c.ID, ref))
 	}
 	for _, cd := range c.Candidates {
 		d.Identified = d.Identified || cd.Verdict == cases.Identified

@@ -26,7 +26,7 @@ func TestReviewerSeesEveryPhotoOfACandidate(t *testing.T) {
 	const ind = "caesar/215/4321"
 	page := "/cases/" + w.caseID + "/candidates/" + url.PathEscape(ind)
 
-	body := p.get(t, rv, "/cases/"+w.caseID)
+	body := p.get(t, rv, "/cases/"+w.caseID+"?reveal="+url.QueryEscape(ind))
 	if !strings.Contains(body, `class="all-photos" href="`+page+`"`) {
 		t.Fatalf("the case page has no link to every photo of %s (%s)", ind, page)
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"image"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -22,11 +23,6 @@ func pickPath(caseID, id string) string {
 	return casePath(caseID) + "/faces/" + url.PathEscape(id)
 }
 
-type faceBox struct {
-	Index, Number            int
-	X, Y, W, H, TextX, TextY int
-}
-
 type pickData struct {
 	CaseID, CaseName string
 	ImageURL         string
@@ -37,6 +33,9 @@ type pickData struct {
 	Child, Old       bool
 	StrokeWidth      int
 	FontSize         int
+	// Chosen is the face already chosen (by clicking it in the photo:
+	// ?face=N), or -1.
+	Chosen int
 }
 
 func (u *ui) pickPage(w http.ResponseWriter, r *http.Request) {
@@ -52,13 +51,16 @@ func (u *ui) pickPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	side := max(p.Width, p.Height)
-	d := pickData{CaseID: caseID, CaseName: c.Name, ImageURL: pickPath(caseID, id) + "/photo", PostURL: pickPath(caseID, id),
+	chosen := -1
+	if n, err := strconv.Atoi(r.URL.Query().Get("face")); err == nil && n >= 0 && n < len(p.Faces) {
+		chosen = n
+	}
+	d := pickData{Chosen: chosen, CaseID: caseID, CaseName: c.Name, ImageURL: pickPath(caseID, id) + "/photo", PostURL: pickPath(caseID, id),
 		CancelURL: casePath(caseID), Width: p.Width, Height: p.Height, Child: p.Child, Old: p.Old,
 		StrokeWidth: max(2, side/250), FontSize: max(14, side/30)}
 	for _, f := range p.Faces {
-		b := f.Box
-		d.Faces = append(d.Faces, faceBox{Index: f.Index, Number: f.Index + 1, X: b[0], Y: b[1], W: b[2] - b[0], H: b[3] - b[1],
-			TextX: b[0], TextY: max(d.FontSize, b[1]-d.StrokeWidth*2)})
+		b := image.Rect(f.Box[0], f.Box[1], f.Box[2], f.Box[3])
+		d.Faces = append(d.Faces, newFaceBox(f.Index, b, d.FontSize, d.StrokeWidth, f.Index == chosen))
 	}
 	v := u.newView(w, r, "pick.title")
 	v.Data = d

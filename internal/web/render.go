@@ -40,11 +40,17 @@ func (v *view) Is(r string) bool { return string(v.Role) == r }
 // cookie when ?lang= asks), the identity, and the flash message named by
 // ?msg= (known keys only).
 func (u *ui) newView(w http.ResponseWriter, r *http.Request, titleKey string) *view {
+	id, ok := api.IdentityOf(r)
+	return u.viewAs(w, r, titleKey, id, ok)
+}
+
+// viewAs is newView for identity id (none unless ok).
+func (u *ui) viewAs(w http.ResponseWriter, r *http.Request, titleKey string, id auth.Identity, ok bool) *view {
 	lang := chooseLang(w, r, u.d.Secure)
 	v := &view{Lang: lang, CSRFField: auth.CSRFField, msgs: u.msgs}
 	v.Dir, v.OtherLang, v.LangName = langInfo(lang)
 	v.Title = v.T(titleKey)
-	if id, ok := api.IdentityOf(r); ok {
+	if ok {
 		v.User, v.Role = id.Name, id.Role
 		if id.Session != nil {
 			v.CSRF = id.Session.CSRF
@@ -109,13 +115,16 @@ func (u *ui) fail(w http.ResponseWriter, r *http.Request, err error) {
 	u.render(w, status, "error", v)
 }
 
-// pageError answers a page request the permission matrix refused.
+// pageError answers a page request the permission matrix refused. The
+// matrix refuses before it hands the identity on: it is read again, so
+// that the error page keeps the navigation of whoever is logged in.
 func (u *ui) pageError(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	key := "forbidden"
 	if strings.Contains(msg, "CSRF") {
 		key = "csrf"
 	}
-	v := u.newView(w, r, "error.title")
+	id, err := u.d.Auth.Identify(r)
+	v := u.viewAs(w, r, "error.title", id, err == nil)
 	v.Error = v.T("err." + key)
 	u.render(w, status, "error", v)
 }
