@@ -113,8 +113,9 @@ type Result struct {
 	Candidates []Candidate `json:"candidates"`
 	// Archive is the size of the archive searched.
 	Archive Size `json:"archive"`
-	// NoneOfThese: no candidate is at least a possible match; the archive
-	// probably does not hold this person (yet). Summary says so in words.
+	// NoneOfThese: no candidate is at least a possible match, which at an
+	// archive's real size does not show the person absent. Summary says so
+	// in words.
 	NoneOfThese bool   `json:"none_of_these"`
 	Summary     string `json:"summary"`
 }
@@ -132,8 +133,10 @@ func NoneOfThese(cs []Candidate) bool {
 // Summary says in a sentence what a ranking means.
 func Summary(cs []Candidate, size Size) string {
 	if NoneOfThese(cs) {
-		return fmt.Sprintf("No one in the archive of %s people is a possible match: the archive probably does not hold this person yet. "+
-			"The nearest faces are shown only on request; a case stays under standing search as new caches arrive.", match.Thousands(size.Individuals))
+		return fmt.Sprintf("No one in the archive of %s people is a possible match. That does not show the person is absent: "+
+			"in an archive this large most people who are in it stay below \"possible\" (measured on LFW at 11,500 faces: 92 in 100), "+
+			"yet the right person was ranked first in 9 searches in 10. Look at the weaker candidates; a case stays under standing search as new caches arrive.",
+			match.Thousands(size.Individuals))
 	}
 	n := 0
 	for _, c := range cs {
