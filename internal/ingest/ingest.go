@@ -66,7 +66,7 @@ type Options struct {
 	// of photos found grew). It is called with ingest's lock held: it must
 	// return quickly and not call back into the run.
 	Report func(Summary, *Outcome)
-	Log      *slog.Logger
+	Log    *slog.Logger
 	// Storage, when set, is asked before publishing: while the store cannot
 	// write (a full disk), ingest pauses, says why, and resumes by itself.
 	Storage Storage

@@ -31,9 +31,9 @@ type Job struct {
 	State string `json:"state"`
 	// Upload is the kept upload's file name (its SHA-256 and format), in
 	// the upload folder; UploadBytes its size.
-	Upload       string `json:"upload,omitempty"`
-	UploadSHA256 string `json:"upload_sha256,omitempty"`
-	UploadBytes  int64  `json:"upload_bytes"`
+	Upload       string    `json:"upload,omitempty"`
+	UploadSHA256 string    `json:"upload_sha256,omitempty"`
+	UploadBytes  int64     `json:"upload_bytes"`
 	Created      time.Time `json:"created"`
 	Started      time.Time `json:"started,omitzero"`
 	Finished     time.Time `json:"finished,omitzero"`

@@ -75,9 +75,10 @@ type Service struct {
 	wg     sync.WaitGroup
 }
 
-// Open opens the jobs' bucket, takes up the jobs a stopped process left
-// queued or running, and starts the runner, which stops when ctx ends or
-// Close is called.
+// Open opens the jobs' bucket and, when it keeps uploads (cfg.Dir), takes
+// up the jobs a stopped process left queued or running and starts the
+// runner, which stops when ctx ends or Close is called. Without Dir it
+// only reads jobs.
 func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -97,10 +98,13 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{cfg: cfg, st: st, live: map[string]*Job{}, wake: make(chan struct{}, 1)}
+	s.ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	if cfg.Dir == "" {
+		return s, nil
+	}
 	if err := s.resume(ctx); err != nil {
 		return nil, err
 	}
-	s.ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	go func() {
 		select {
 		case <-ctx.Done():
