@@ -56,7 +56,7 @@ var errorTable = []struct {
 	{ingestjobs.ErrNotFound, http.StatusNotFound, "not_found"},
 	{ingestjobs.ErrDisabled, http.StatusServiceUnavailable, "ingest_disabled"},
 	{ingestjobs.ErrTooLarge, http.StatusRequestEntityTooLarge, "too_large"},
-	{ingestjobs.ErrStorageFull, http.StatusInsufficientStorage, "storage_full"},
+	{ingestjobs.ErrStorageFull, http.StatusServiceUnavailable, "storage_full"},
 	{ingestjobs.ErrFormat, http.StatusUnsupportedMediaType, "media_type"},
 	{ingestjobs.ErrBomb, http.StatusUnprocessableEntity, "bomb"},
 	{ingestjobs.ErrEmpty, http.StatusBadRequest, "empty"},

@@ -134,7 +134,7 @@ func (d *Deps) failJob(w http.ResponseWriter, job ingestjobs.Job, err error) {
 		return
 	}
 	status, kind := Classify(err)
-	if status >= http.StatusInternalServerError && status != http.StatusInsufficientStorage {
+	if status == http.StatusInternalServerError {
 		d.Log.Error("ingest failed", "kind", kind, "err", err)
 	}
 	msg, ok := messages[kind]
