@@ -32,7 +32,7 @@ var (
 )
 
 // pageNames are the page templates; each is parsed with layout.html.
-var pageNames = []string{"login", "cases", "case_new", "case", "pick", "photo", "family_warning", "family", "admin", "account", "error"}
+var pageNames = []string{"login", "cases", "case_new", "case", "pick", "photo", "family_warning", "family", "admin", "account", "error", "ingest"}
 
 // ui holds what the pages need.
 type ui struct {
@@ -144,6 +144,7 @@ func (u *ui) routes() []api.Route {
 		{Method: "POST", Path: "/account/tokens/{token}/revoke", Roles: api.Anyone, Kind: api.Page, Summary: "Revoke one of your API tokens", Handler: u.revokeToken, InPerson: true},
 
 		{Method: "GET", Path: "/admin", Roles: api.Admin, Kind: api.Page, Summary: "Accounts and API tokens", Handler: u.adminPage},
+		{Method: "GET", Path: "/admin/ingest", Roles: api.Admin, Kind: api.Page, Summary: "Ingest: running and recent jobs, each stage's queue, failures by kind", Handler: u.ingestPage},
 		{Method: "POST", Path: "/admin/users", Roles: api.Admin, Kind: api.Page, Summary: "Add an account", Handler: u.addUser, InPerson: true},
 		{Method: "POST", Path: "/admin/users/{name}", Roles: api.Admin, Kind: api.Page, Summary: "Disable, enable or unlock an account, or reset its second factor", Handler: u.userPost, InPerson: true},
 		{Method: "POST", Path: "/admin/tokens/{token}/revoke", Roles: api.Admin, Kind: api.Page, Summary: "Revoke any API token", Handler: u.adminRevoke, InPerson: true},
