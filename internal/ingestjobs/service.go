@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -225,13 +226,19 @@ func (s *Service) receive(ctx context.Context, j *Job, up Upload) error {
 		sp.abort()
 		return err
 	}
-	size := sp.n
+	if err := sp.finish(); err != nil {
+		return err
+	}
+	if err := checkBomb(sp.tmp, ext, sp.n); err != nil {
+		os.Remove(sp.tmp)
+		return err
+	}
 	name, sum, err := sp.keep(ext)
 	if err != nil {
 		return err
 	}
-	j.Upload, j.UploadSHA256, j.UploadBytes = name, sum, size
-	return checkBomb(filepath.Join(s.cfg.Dir, name), ext, size)
+	j.Upload, j.UploadSHA256, j.UploadBytes = name, sum, sp.n
+	return nil
 }
 
 // fail records that a job could not run, and audits it.

@@ -125,20 +125,25 @@ func (s *spooler) abort() {
 	os.Remove(s.tmp)
 }
 
-// keep syncs the file and renames it to its SHA-256 with ext; the same
-// upload sent twice is kept once.
-func (s *spooler) keep(ext string) (name, sum string, err error) {
-	if err := s.f.Sync(); err != nil {
-		s.abort()
-		if errors.Is(err, syscall.ENOSPC) {
-			return "", "", fmt.Errorf("%w: %w", ErrStorageFull, err)
-		}
-		return "", "", fmt.Errorf("ingest: %w", err)
+// finish syncs and closes the file.
+func (s *spooler) finish() error {
+	err := s.f.Sync()
+	if cerr := s.f.Close(); err == nil {
+		err = cerr
 	}
-	if err := s.f.Close(); err != nil {
+	if err != nil {
 		os.Remove(s.tmp)
-		return "", "", fmt.Errorf("ingest: %w", err)
+		if errors.Is(err, syscall.ENOSPC) {
+			return fmt.Errorf("%w: %w", ErrStorageFull, err)
+		}
+		return fmt.Errorf("ingest: %w", err)
 	}
+	return nil
+}
+
+// keep renames the finished file to its SHA-256 with ext; the same upload
+// sent twice is kept once.
+func (s *spooler) keep(ext string) (name, sum string, err error) {
 	sum = hex.EncodeToString(s.h.Sum(nil))
 	name = sum + ext
 	if _, err := os.Stat(filepath.Join(s.dir, name)); err == nil {
@@ -180,7 +185,7 @@ func spoolPhotos(s *spooler, photos func(add func(string, io.Reader) error) erro
 	err := photos(func(name string, r io.Reader) error {
 		n++
 		if name == "" {
-			name = "photo-" + strconv.Itoa(n)
+			name = "photo-" + strconv.Itoa(n) + ".jpg" // the decode stage reads the format from the bytes
 		}
 		// A tar header needs the size first: a photo is read whole (the
 		// route bounds the body), then written.
