@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/facetriage/facetriage/internal/api"
 	"github.com/facetriage/facetriage/internal/audit"
 	"github.com/facetriage/facetriage/internal/auth"
@@ -42,7 +44,7 @@ func newIngestWorld(t *testing.T) *ingestWorld {
 	ctx := context.Background()
 	rig := pipelinetest.Start(t, nil)
 	dir := t.TempDir()
-	d := rig.Casework(t, func(p *casework.Parts) { p.UploadDir = dir })
+	d := rig.Casework(t, func(p *casework.Parts) { p.UploadDir, p.Registry = dir, prometheus.NewRegistry() })
 	w := &ingestWorld{d: d, rig: rig, tokens: map[auth.Role]string{}, dir: dir}
 	for _, r := range auth.Roles {
 		if err := d.Auth.AddUser(ctx, string(r)+"-user", r, password); err != nil {
@@ -277,4 +279,41 @@ func TestAWrongTokenIsToldItIsInvalid(t *testing.T) {
 func sha(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
+}
+
+// /metrics has the queue depth of each stage, the failures by kind, and
+// counts logins (by outcome) and searches (by kind).
+func TestMetricsCountQueuesFailuresLoginsAndSearches(t *testing.T) {
+	w := newIngestWorld(t)
+	var job ingestjobs.Job
+	cache := zipOf(t, member{"a.png", facetest.Photo(facetest.Spec{Person: 1})}, member{"notes.jpg", []byte("not a photo")})
+	if code := w.request(t, "POST", "/api/v1/ingest", w.tokens[auth.RoleIngest], "application/zip", bytes.NewReader(cache), &job); code != http.StatusCreated {
+		t.Fatalf("POST: %d", code)
+	}
+	w.waitJob(t, job.ID, w.tokens[auth.RoleIngest])
+	for _, pw := range []string{password, "wrong password!"} {
+		body, _ := json.Marshal(map[string]string{"name": "caseworker-user", "password": pw})
+		w.request(t, "POST", "/api/v1/login", "", "application/json", bytes.NewReader(body), nil)
+	}
+	if code := w.request(t, "POST", "/api/v1/search", w.tokens[auth.RoleCaseworker], "image/png",
+		bytes.NewReader(facetest.Photo(facetest.Spec{Person: 1, Variant: 3})), nil); code != http.StatusOK {
+		t.Fatalf("search: %d", code)
+	}
+	resp, err := http.Get(w.srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	text := string(b)
+	for _, want := range []string{
+		`facetriage_logins_total{outcome="ok"} 1`, `facetriage_logins_total{outcome="refused"} 1`,
+		`facetriage_searches_total{kind="archive"} 1`, `facetriage_searches_total{kind="case"} 0`,
+		`facetriage_queue_pending{stage="decode"} 0`, `facetriage_queue_pending{stage="faces"} 0`, `facetriage_queue_pending{stage="index"} 0`,
+		`facetriage_queue_in_progress{stage="decode"}`, `facetriage_failures{kind="not_image"} 1`, `facetriage_ingest_jobs_active 0`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 }
