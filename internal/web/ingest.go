@@ -1,7 +1,9 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/facetriage/facetriage/internal/api"
 )
@@ -18,4 +20,21 @@ func (u *ui) ingestPage(w http.ResponseWriter, r *http.Request) {
 	v := u.newView(w, r, "ingest.title")
 	v.Data = o
 	u.render(w, http.StatusOK, "ingest", v)
+}
+
+// wrapLong escapes s and lets a browser break it after every slash, "!"
+// and run of 16 characters: a recorded path is one long word, wider than a
+// phone.
+func wrapLong(s string) template.HTML {
+	var b strings.Builder
+	run := 0
+	for _, r := range s {
+		b.WriteString(template.HTMLEscapeString(string(r)))
+		run++
+		if r == '/' || r == '!' || run >= 16 {
+			b.WriteString("<wbr>")
+			run = 0
+		}
+	}
+	return template.HTML(b.String())
 }

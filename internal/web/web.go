@@ -80,6 +80,7 @@ var funcs = template.FuncMap{
 		return tokenList{V: v, Tokens: ts, Action: action}
 	},
 	"anchorOf": anchor,
+	"wrap":     wrapLong,
 	"cand":     candContext,
 	"oneIn":    func(s match.Strength) string { return match.Thousands(match.Default().OneIn(s)) },
 }
