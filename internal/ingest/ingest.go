@@ -192,7 +192,11 @@ func (in *Ingester) Run(ctx context.Context, opts Options) (Summary, error) {
 		report: opts.Report}
 	t.bar = newBar(opts.Progress, countPhotos(opts.Paths))
 	t.gate = newGate(opts.Storage, opts.Log, opts.Progress)
-	defer t.bar.finish()
+	defer func() { // after the watch stops (deferred below), under the lock a late change takes
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		t.bar.finish()
+	}()
 	wctx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	if err := in.Catalogue.Watch(wctx, t.done); err != nil {

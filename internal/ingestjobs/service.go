@@ -194,8 +194,9 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, up Upload) (Job, erro
 	if err := s.st.put(ctx, j); err != nil {
 		return j, err
 	}
+	live := copyJob(&j) // the runner's own: j goes back to the caller
 	s.mu.Lock()
-	s.live[j.ID] = &j
+	s.live[j.ID] = &live
 	s.queue = append(s.queue, j.ID)
 	s.mu.Unlock()
 	select {
