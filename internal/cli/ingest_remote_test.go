@@ -96,3 +96,11 @@ func TestIngestOverHTTPExitCodes(t *testing.T) {
 		t.Errorf("--server without --token: exit %d, want %d", code, ExitUsage)
 	}
 }
+
+// `ingest --help` documents the exit codes.
+func TestIngestHelpNamesTheExitCodes(t *testing.T) {
+	code, out, _ := run(t, "ingest", "--help")
+	if code != ExitOK || !strings.Contains(out, "Exit codes: 0") || !strings.Contains(out, "3 it ran, and some files failed") {
+		t.Errorf("ingest --help: %d\n%s", code, out)
+	}
+}
