@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/facetriage/facetriage/internal/auth"
+	"github.com/facetriage/facetriage/internal/bus"
 	"github.com/facetriage/facetriage/internal/engine/facetest"
 	"github.com/facetriage/facetriage/internal/ingestjobs"
 	"github.com/facetriage/facetriage/internal/pipelinetest"
@@ -186,4 +187,32 @@ func TestJobsSurviveARestart(t *testing.T) {
 	if jobs, _ := s.Jobs(ctx, batch, 0); len(jobs) != 2 {
 		t.Errorf("%d jobs listed, want 2", len(jobs))
 	}
+}
+
+// A photo larger than the bus carries, sent as a part, goes to disk (not
+// memory) and ends as an unreadable entry with its reason; the others of
+// the upload are indexed.
+func TestAnOversizedPhotoIsRecorded(t *testing.T) {
+	rig := pipelinetest.Start(t, nil)
+	s := open(t, rig, t.TempDir())
+	j, err := s.Start(context.Background(), batch, ingestjobs.Upload{Photos: func(add func(string, io.Reader) error) error {
+		if err := add("huge.jpg", io.LimitReader(zeros{}, bus.MaxPhotoBytes+1<<20)); err != nil {
+			return err
+		}
+		return add("a.png", bytes.NewReader(facetest.Photo(facetest.Spec{Person: 1})))
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := wait(t, s, j.ID)
+	if c := done.Counts; c.Indexed != 1 || c.Unreadable != 1 || len(done.Failures) != 1 || done.Failures[0].Kind != "too_large" {
+		t.Fatalf("job %+v, failures %+v", c, done.Failures)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/facetriage/facetriage/internal/bus"
 )
 
 // Limits of what is kept.
@@ -174,6 +176,11 @@ func spoolArchive(s *spooler, r io.Reader) (string, error) {
 	return ext, nil
 }
 
+// memPhoto is the largest photo an upload of photos holds in memory on
+// its way into the tar archive; a larger one goes through a file beside it
+// (and the walk records it as too large for the bus).
+const memPhoto = bus.MaxPhotoBytes
+
 // spoolPhotos writes photos into a tar archive: their names, whatever
 // bytes they hold, are members' names (GNU format keeps any byte), never
 // paths on this machine. Times are fixed, so the same photos under the
@@ -187,18 +194,31 @@ func spoolPhotos(s *spooler, photos func(add func(string, io.Reader) error) erro
 		if name == "" {
 			name = "photo-" + strconv.Itoa(n) + ".jpg" // the decode stage reads the format from the bytes
 		}
-		// A tar header needs the size first: a photo is read whole (the
-		// route bounds the body), then written.
+		// A tar header needs the size first: a photo is read whole (in
+		// memory up to memPhoto, else into a file), then written.
 		buf.Reset()
-		if _, err := io.Copy(&buf, r); err != nil {
+		if _, err := io.Copy(&buf, io.LimitReader(r, memPhoto+1)); err != nil {
 			return readErr(err)
 		}
-		h := &tar.Header{Name: name, Mode: 0o600, Size: int64(buf.Len()), Typeflag: tar.TypeReg,
+		body, size := io.Reader(&buf), int64(buf.Len())
+		if size > memPhoto {
+			f, err := s.overflow(io.MultiReader(&buf, r))
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			st, err := f.Stat()
+			if err != nil {
+				return writeErr(err)
+			}
+			body, size = f, st.Size()
+		}
+		h := &tar.Header{Name: name, Mode: 0o600, Size: size, Typeflag: tar.TypeReg,
 			ModTime: time.Unix(0, 0), Format: tar.FormatGNU}
 		if err := tw.WriteHeader(h); err != nil {
 			return writeErr(err)
 		}
-		_, err := tw.Write(buf.Bytes())
+		_, err := io.Copy(tw, body)
 		return writeErr(err)
 	})
 	if err != nil {
@@ -208,6 +228,50 @@ func spoolPhotos(s *spooler, photos func(add func(string, io.Reader) error) erro
 		return 0, fmt.Errorf("%w: no photo in the request", ErrEmpty)
 	}
 	return n, writeErr(tw.Close())
+}
+
+// overflow writes a photo too large for memory into a file beside the
+// upload, watching the free space, and returns it open at its start; the
+// file is gone once closed.
+func (s *spooler) overflow(r io.Reader) (*os.File, error) {
+	f, err := os.CreateTemp(s.dir, ".photo-*.part")
+	if err != nil {
+		return nil, writeErr(err)
+	}
+	os.Remove(f.Name()) // unlinked: the open file is enough
+	buf := make([]byte, 1<<20)
+	var since int64
+	for {
+		k, rerr := r.Read(buf)
+		if k > 0 {
+			if _, err := f.Write(buf[:k]); err != nil {
+				f.Close()
+				if errors.Is(err, syscall.ENOSPC) {
+					return nil, fmt.Errorf("%w: %w", ErrStorageFull, err)
+				}
+				return nil, writeErr(err)
+			}
+			if since += int64(k); since >= checkEvery {
+				since = 0
+				if err := s.space(); err != nil {
+					f.Close()
+					return nil, err
+				}
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			f.Close()
+			return nil, readErr(rerr)
+		}
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return nil, writeErr(err)
+	}
+	return f, nil
 }
 
 func writeErr(err error) error {
