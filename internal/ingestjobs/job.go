@@ -29,6 +29,9 @@ type Job struct {
 	Owner string `json:"owner"`
 	By    string `json:"by"`
 	State string `json:"state"`
+	// Host is the machine that keeps the upload and runs the job: after a
+	// restart, only its own jobs are taken up there.
+	Host string `json:"host,omitempty"`
 	// Upload is the kept upload's file name (its SHA-256 and format), in
 	// the upload folder; UploadBytes its size.
 	Upload       string    `json:"upload,omitempty"`

@@ -62,8 +62,9 @@ type Config struct {
 // Service runs ingest jobs over HTTP, one after another, in the
 // background; see the package comment for its rules.
 type Service struct {
-	cfg Config
-	st  *store
+	cfg  Config
+	st   *store
+	host string
 
 	mu    sync.Mutex
 	live  map[string]*Job // queued and running jobs, as they are now
@@ -99,6 +100,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{cfg: cfg, st: st, live: map[string]*Job{}, wake: make(chan struct{}, 1)}
+	s.host, _ = os.Hostname()
 	s.ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	if cfg.Dir == "" {
 		return s, nil
@@ -136,8 +138,14 @@ func (s *Service) resume(ctx context.Context) error {
 		j := jobs[i]
 		switch j.State {
 		case StateReceiving:
+			if j.Host != "" && j.Host != s.host {
+				continue
+			}
 			s.fail(ctx, &j, fmt.Errorf("%w: the server stopped while it was received", ErrInterrupted))
 		case StateQueued, StateRunning:
+			if j.Host != "" && j.Host != s.host {
+				continue // another machine's (scale-out): it takes it up
+			}
 			s.cfg.Log.Info("ingest job resumed", "job", j.ID, "state", j.State)
 			j.State = StateQueued
 			s.live[j.ID] = &j
@@ -176,7 +184,7 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, up Upload) (Job, erro
 	if (up.Archive == nil) == (up.Photos == nil) {
 		return Job{}, fmt.Errorf("%w: an archive or photos", ErrInvalid)
 	}
-	j := Job{ID: newID(), Source: source, Owner: a.Name, By: a.AuditName(), State: StateReceiving,
+	j := Job{ID: newID(), Source: source, Owner: a.Name, By: a.AuditName(), State: StateReceiving, Host: s.host,
 		Created: time.Now().UTC(), Failures: []Failure{}}
 	if err := s.st.put(ctx, j); err != nil {
 		return Job{}, err
