@@ -317,3 +317,30 @@ func TestMetricsCountQueuesFailuresLoginsAndSearches(t *testing.T) {
 		}
 	}
 }
+
+// A browser session of a batch account must send its CSRF token in the
+// header to start a job: the streamed body is never searched for it.
+func TestIngestBySessionNeedsTheCSRFHeader(t *testing.T) {
+	w := newIngestWorld(t)
+	sess, err := w.d.Auth.Login(context.Background(), "ingest-user", password, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := zipOf(t, member{"a.png", facetest.Photo(facetest.Spec{Person: 1})})
+	for _, withHeader := range []bool{false, true} {
+		req, _ := http.NewRequest("POST", w.srv.URL+"/api/v1/ingest", bytes.NewReader(cache))
+		req.Header.Set("Content-Type", "application/zip")
+		req.AddCookie(&http.Cookie{Name: auth.CookieName, Value: sess.ID})
+		if withHeader {
+			req.Header.Set(auth.CSRFHeader, sess.CSRF)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if want := map[bool]int{false: http.StatusForbidden, true: http.StatusCreated}[withHeader]; resp.StatusCode != want {
+			t.Errorf("CSRF header %v: %d, want %d", withHeader, resp.StatusCode, want)
+		}
+	}
+}
