@@ -1,8 +1,10 @@
 package ingestjobs_test
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -87,9 +89,20 @@ func TestHostileUploadsEndInARecordedReason(t *testing.T) {
 		})
 	}
 
+	// A gzip bomb: 64 MiB of zeros in a tar.gz of some 64 KiB, against a
+	// floor of 1 MiB (1 GiB in production).
+	small := open(t, rig, dir, func(c *ingestjobs.Config) { c.ExpandFloor = 1 << 20 })
+	j, err := small.Start(ctx, batch, ingestjobs.Upload{Archive: bytes.NewReader(gzipBomb(t))})
+	if !errors.Is(err, ingestjobs.ErrBomb) || j.ErrorKind != ingestjobs.KindBomb {
+		t.Errorf("a gzip bomb: %v, job %+v", err, j)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("left on disk after a gzip bomb: %v", left)
+	}
+
 	// A disk without room: refused before a byte is kept.
 	full := open(t, rig, t.TempDir(), func(c *ingestjobs.Config) { c.MinFree = 1 << 62 })
-	j, err := full.Start(ctx, batch, ingestjobs.Upload{Archive: bytes.NewReader(good)})
+	j, err = full.Start(ctx, batch, ingestjobs.Upload{Archive: bytes.NewReader(good)})
 	if !errors.Is(err, ingestjobs.ErrStorageFull) || j.ErrorKind != ingestjobs.KindStorageFull {
 		t.Errorf("a full disk: %v, job %+v", err, j)
 	}
@@ -215,4 +228,17 @@ type zeros struct{}
 func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// gzipBomb is a tar.gz holding one member of 64 MiB of zeros.
+func gzipBomb(t *testing.T) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	tw := tar.NewWriter(zw)
+	tw.WriteHeader(&tar.Header{Name: "zeros.jpg", Mode: 0o600, Size: 64 << 20, Typeflag: tar.TypeReg})
+	io.Copy(tw, io.LimitReader(zeros{}, 64<<20))
+	tw.Close()
+	zw.Close()
+	return b.Bytes()
 }

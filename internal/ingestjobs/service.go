@@ -50,6 +50,9 @@ type Config struct {
 	Dir string
 	// MinFree is the space an upload leaves on Dir's disk (default MinFree).
 	MinFree int64
+	// ExpandFloor is what a compressed upload may always expand to
+	// (default 1 GiB); beyond it, at most 20 times its size (see ErrBomb).
+	ExpandFloor int64
 	// Storage, when set, pauses a job while the store cannot write.
 	Storage ingest.Storage
 	// Patterns are the file-name patterns for the decode stage.
@@ -87,6 +90,9 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	if cfg.MinFree <= 0 {
 		cfg.MinFree = MinFree
+	}
+	if cfg.ExpandFloor <= 0 {
+		cfg.ExpandFloor = bombFloor
 	}
 	if cfg.Dir != "" {
 		abs, err := filepath.Abs(cfg.Dir)
@@ -238,7 +244,7 @@ func (s *Service) receive(ctx context.Context, j *Job, up Upload) error {
 	if err := sp.finish(); err != nil {
 		return err
 	}
-	if err := checkBomb(sp.tmp, ext, sp.n); err != nil {
+	if err := checkBomb(sp.tmp, ext, sp.n, s.cfg.ExpandFloor); err != nil {
 		os.Remove(sp.tmp)
 		return err
 	}

@@ -32,7 +32,7 @@ const (
 	// free space.
 	checkEvery = 16 << 20
 	// maxRatio and bombFloor: a compressed upload may expand to maxRatio
-	// times its size, or bombFloor, whichever is larger. Photos do not
+	// times its size, or bombFloor (Config.ExpandFloor), whichever is larger. Photos do not
 	// compress; a cache of JPEGs expands by about 1.
 	maxRatio  = 20
 	bombFloor = 1 << 30
@@ -297,8 +297,8 @@ func readErr(err error) error {
 // checkBomb refuses a compressed upload that expands far beyond its size.
 // A zip's directory declares each member's size (and reading a member
 // stops at it); a gzip stream is read through once, up to the limit.
-func checkBomb(path, ext string, size int64) error {
-	limit := max(int64(maxRatio)*size, bombFloor)
+func checkBomb(path, ext string, size, floor int64) error {
+	limit := max(int64(maxRatio)*size, floor)
 	switch ext {
 	case fmtZip:
 		zr, err := zip.OpenReader(path)
