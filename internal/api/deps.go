@@ -11,6 +11,7 @@ import (
 	"github.com/facetriage/facetriage/internal/audit"
 	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/cases"
+	"github.com/facetriage/facetriage/internal/ingestjobs"
 	"github.com/facetriage/facetriage/internal/search"
 )
 
@@ -22,6 +23,8 @@ type Deps struct {
 	Accounts *accounts.Service
 	Cases    *cases.Service
 	Search   *search.Service
+	// IngestJobs runs ingest over HTTP.
+	IngestJobs *ingestjobs.Service
 	// Audit records refused requests, and verifies the trail for admins.
 	Audit    *audit.Log
 	Registry *prometheus.Registry

@@ -10,6 +10,7 @@ import (
 	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/bus"
 	"github.com/facetriage/facetriage/internal/cases"
+	"github.com/facetriage/facetriage/internal/ingestjobs"
 	"github.com/facetriage/facetriage/internal/pipeline"
 	"github.com/facetriage/facetriage/internal/search"
 	"github.com/facetriage/facetriage/internal/vector"
@@ -59,6 +60,15 @@ var errorTable = []struct {
 	{cases.ErrNoReason, http.StatusBadRequest, "reason_required"},
 	{cases.ErrInvalid, http.StatusBadRequest, "invalid"},
 	{vector.ErrBadQuery, http.StatusBadRequest, "invalid"},
+	{ingestjobs.ErrNotFound, http.StatusNotFound, "not_found"},
+	{ingestjobs.ErrDisabled, http.StatusServiceUnavailable, "ingest_disabled"},
+	{ingestjobs.ErrTooLarge, http.StatusRequestEntityTooLarge, "too_large"},
+	{ingestjobs.ErrStorageFull, http.StatusServiceUnavailable, "storage_full"},
+	{ingestjobs.ErrFormat, http.StatusUnsupportedMediaType, "media_type"},
+	{ingestjobs.ErrBomb, http.StatusUnprocessableEntity, "bomb"},
+	{ingestjobs.ErrEmpty, http.StatusBadRequest, "empty"},
+	{ingestjobs.ErrInterrupted, http.StatusBadRequest, "interrupted"},
+	{ingestjobs.ErrInvalid, http.StatusBadRequest, "invalid"},
 	{auth.ErrUserExists, http.StatusConflict, "user_exists"},
 	{auth.ErrWeakPassword, http.StatusBadRequest, "weak_password"},
 	{auth.ErrInvalidName, http.StatusBadRequest, "invalid_name"},

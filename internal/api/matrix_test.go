@@ -52,7 +52,7 @@ func newWorld(t *testing.T) *world {
 	var err error
 	w := &world{d: d, sessions: map[auth.Role]auth.Session{}, tokens: map[auth.Role]string{},
 		outsiders: map[auth.Role]who{}}
-	for _, r := range []auth.Role{auth.RoleAdmin, auth.RoleCaseworker, auth.RoleReviewer} {
+	for _, r := range auth.Roles {
 		if err := as.AddUser(ctx, string(r)+"-user", r, password); err != nil {
 			t.Fatal(err)
 		}
@@ -150,7 +150,8 @@ func (w *world) doBody(t *testing.T, rt api.Route, as who) (int, string) {
 }
 
 // TestPermissionMatrix walks every route — API, pages and images — with
-// every role, by session and by token, and with no identity at all.
+// every role (the ingest role of batch jobs included), by session and by
+// token, and with no identity at all.
 func TestPermissionMatrix(t *testing.T) {
 	w := newWorld(t)
 	routes := append(w.d.Routes(), web.Routes(w.d)...)
@@ -172,7 +173,7 @@ func TestPermissionMatrix(t *testing.T) {
 			if rt.Public {
 				return
 			}
-			for _, role := range []auth.Role{auth.RoleAdmin, auth.RoleCaseworker, auth.RoleReviewer} {
+			for _, role := range auth.Roles {
 				sess := w.sessions[role]
 				if strings.HasSuffix(rt.Path, "/logout") { // it would end the shared session
 					s, err := w.d.Auth.Login(ctx, string(role)+"-user", password, "")

@@ -63,6 +63,10 @@ func (d *Deps) guard(rt Route, loginPath string) http.Handler {
 				http.Redirect(w, r, loginPath, http.StatusSeeOther)
 				return
 			}
+			if errors.Is(err, auth.ErrUnauthenticated) && r.Header.Get("Authorization") != "" {
+				writeError(w, http.StatusUnauthorized, "token invalid or expired (or revoked, or its owner disabled): send Authorization: Bearer TOKEN with a valid token", "token_invalid")
+				return
+			}
 			if errors.Is(err, auth.ErrUnauthenticated) {
 				writeError(w, http.StatusUnauthorized, "log in first, or send a valid API token", "unauthenticated")
 				return
@@ -88,8 +92,15 @@ func (d *Deps) guard(rt Route, loginPath string) http.Handler {
 			d.refuse(w, r, rt, "accounts and tokens are managed by a person logged in, not with a token", "forbidden")
 			return
 		}
-		if err := parseUpload(r, rt.maxBody()); err != nil {
-			d.fail(w, err)
+		if !rt.Stream {
+			if err := parseUpload(r, rt.maxBody()); err != nil {
+				d.fail(w, err)
+				return
+			}
+		} else if id.Via == auth.ViaSession && r.Method != http.MethodGet && r.Header.Get(auth.CSRFHeader) == "" {
+			// The body is a stream for the handler: the token is not looked for in it.
+			d.deny(r, id, rt, "csrf")
+			d.refuse(w, r, rt, "send the CSRF token in the "+auth.CSRFHeader+" header", "csrf")
 			return
 		}
 		if err := auth.CheckCSRF(r, id); err != nil {

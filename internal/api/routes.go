@@ -35,6 +35,10 @@ type Route struct {
 	// Enrolment routes stay open to a session whose role must use a second
 	// factor and has none yet: to set one up (and log out).
 	Enrolment bool
+	// Stream routes read their body themselves, as it arrives (to disk):
+	// it is not parsed before, and a session sends its CSRF token in the
+	// header, never in the body.
+	Stream bool
 }
 
 // Request body limits.
@@ -45,6 +49,9 @@ const (
 	MaxUpload = 32 << 20
 	// UploadBody bounds a request carrying a photo: the photo and its form.
 	UploadBody = MaxUpload + 1<<20
+	// IngestBody bounds an ingest upload (a cache's zip or tar, or its
+	// photos), which is streamed to disk: a larger cache is sent in parts.
+	IngestBody = 8 << 30
 )
 
 func (rt Route) maxBody() int64 {
@@ -56,8 +63,10 @@ func (rt Route) maxBody() int64 {
 
 // The role sets routes allow: the API's and the web UI's.
 var (
-	Anyone     = []auth.Role{auth.RoleAdmin, auth.RoleCaseworker, auth.RoleReviewer}
+	Anyone     = []auth.Role{auth.RoleAdmin, auth.RoleCaseworker, auth.RoleReviewer, auth.RoleIngest}
 	Admin      = []auth.Role{auth.RoleAdmin}
+	Ingest     = []auth.Role{auth.RoleIngest}
+	IngestRead = []auth.Role{auth.RoleIngest, auth.RoleAdmin}
 	Caseworker = []auth.Role{auth.RoleCaseworker}
 	Reviewer   = []auth.Role{auth.RoleReviewer}
 	Casework   = []auth.Role{auth.RoleCaseworker, auth.RoleReviewer}
@@ -68,10 +77,11 @@ var (
 //	admin:      accounts, every API token, audit verification
 //	caseworker: cases, reference photos, shortlists, family viewing, sharing
 //	reviewer:   cases (read), shortlists, decisions, identification, export
+//	ingest:     ingest jobs over HTTP (batch jobs: no case, no image, no search)
 //	everyone:   their own API tokens
 //
 // No role sees what its work does not need: an admin sees no case, and
-// only caseworkers and reviewers see images. The roles here are the first
+// only caseworkers and reviewers see images or search. The roles here are the first
 // check; the services check them again, with the actor's membership of
 // the case, where the data is.
 func (d *Deps) Routes() []Route {
@@ -110,6 +120,10 @@ func (d *Deps) Routes() []Route {
 		{Method: "GET", Path: "/api/v1/cases/{id}/shown", Roles: Casework, Kind: JSON, Summary: "The distinct images you were shown in this case", Handler: d.shown},
 		{Method: "GET", Path: "/api/v1/cases/{id}/family", Roles: Caseworker, Kind: JSON, Summary: "Family viewing: only candidates a reviewer marked possible", Handler: d.family},
 		{Method: "GET", Path: "/api/v1/cases/{id}/export", Roles: Reviewer, Kind: Other, Summary: "Evidence export (zip) for an identified candidate", Handler: d.export},
+
+		{Method: "POST", Path: "/api/v1/ingest", Roles: Ingest, Kind: JSON, Summary: "Start an ingest job: a zip, tar or tar.gz stream as the body, or photos as multipart/form-data; source=NAME (query or first form field). Photos already in the archive count as done before. 201 with the job", Handler: d.startIngest, MaxBody: IngestBody, Stream: true},
+		{Method: "GET", Path: "/api/v1/ingest", Roles: IngestRead, Kind: JSON, Summary: "Running and recent ingest jobs (yours; every job for admins)", Handler: d.listIngest},
+		{Method: "GET", Path: "/api/v1/ingest/{job}", Roles: IngestRead, Kind: JSON, Summary: "An ingest job: its state, counts and failures with their reasons", Handler: d.getIngest},
 
 		{Method: "GET", Path: "/api/v1/users", Roles: Admin, Kind: JSON, Summary: "List accounts", Handler: d.listUsers},
 		{Method: "POST", Path: "/api/v1/users", Roles: Admin, Kind: JSON, Summary: "Add an account", Handler: d.addUser, InPerson: true},

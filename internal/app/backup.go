@@ -49,6 +49,7 @@ import (
 // that the restored anchor never runs ahead of the trail. The files are the
 // data directory's regular files except the store (jetstream/), the vector
 // index (index/: a projection rebuilt from the face records), the models,
+// the uploads of ingest over HTTP (uploads/: originals, kept as originals are),
 // the lock, serve.json, and the NATS passwords and store key of
 // DATA/secrets (a restore makes new passwords; the key is the backup key).
 const backupFormat = "facetriage-backup/1"
@@ -230,7 +231,7 @@ func backupOrder(ctx context.Context, js jetstream.JetStream) ([]string, error) 
 
 // backupFiles lists the data directory's files that a backup keeps.
 func backupFiles(dataDir string) ([]string, error) {
-	skip := map[string]bool{"jetstream": true, "index": true, "models": true, encryptingDir: true, plainOldDir: true,
+	skip := map[string]bool{"jetstream": true, "index": true, "models": true, UploadsDir: true, encryptingDir: true, plainOldDir: true,
 		lockName: true, serveName: true, serveName + ".tmp": true, path.Join(secretsDirName, appUserFile): true,
 		path.Join(secretsDirName, adminUserFile): true, path.Join(secretsDirName, storeKeyFile): true}
 	var files []string

@@ -19,6 +19,10 @@ import (
 	"github.com/facetriage/facetriage/internal/vector"
 )
 
+// UploadsDir, in the data directory, keeps the uploads of ingest over
+// HTTP: their photos lie there, as a folder's do for `facetriage ingest`.
+const UploadsDir = "uploads"
+
 // SubjectIngested is published when an ingest run ends, so that a serve
 // matches every open case again (the standing search).
 const SubjectIngested = "ft.events.ingested"
@@ -57,8 +61,10 @@ func (rt *Runtime) Accounts(ctx context.Context) (*accounts.Service, error) {
 	return &accounts.Service{Store: as, Audit: lg}, nil
 }
 
-// Casework assembles the services behind the HTTP API and the web UI.
-func (rt *Runtime) Casework(ctx context.Context, store vector.Store, eng search.Engine) (*api.Deps, error) {
+// Casework assembles the services behind the HTTP API and the web UI;
+// adjust changes the parts (a command that serves no HTTP turns ingest
+// jobs off with an empty UploadDir, so that it takes up no job).
+func (rt *Runtime) Casework(ctx context.Context, store vector.Store, eng search.Engine, adjust ...func(*casework.Parts)) (*api.Deps, error) {
 	lg, err := rt.OpenAudit(ctx)
 	if err != nil {
 		return nil, err
@@ -67,9 +73,14 @@ func (rt *Runtime) Casework(ctx context.Context, store vector.Store, eng search.
 	if err != nil {
 		return nil, err
 	}
-	return casework.Open(ctx, casework.Parts{JS: rt.JS, Replicas: rt.Cfg.Replicas, Engine: eng, Store: store,
+	p := casework.Parts{JS: rt.JS, Replicas: rt.Cfg.Replicas, Engine: eng, Store: store,
 		Catalog: rt.Catalog, Blur: imaging.Obscure, Auth: rt.Cfg.AuthOptions(), Audit: lg, SigningKey: key, SingleReviewer: rt.Cfg.SingleReviewer,
-		Registry: rt.Registry, Log: rt.Log})
+		UploadDir: filepath.Join(rt.Cfg.DataDirOrDefault(), UploadsDir), Storage: rt.Storage(), Patterns: rt.Cfg.Patterns,
+		Registry: rt.Registry, Log: rt.Log}
+	for _, f := range adjust {
+		f(&p)
+	}
+	return casework.Open(ctx, p)
 }
 
 // WatchIngests matches every open case again whenever an ingest run ends,

@@ -1,5 +1,5 @@
 // Package auth is who may use facetriage and how they prove it: user
-// accounts with a role (admin, caseworker, reviewer), password logins that
+// accounts with a role (admin, caseworker, reviewer, ingest), password logins that
 // open browser sessions, and API tokens for programs. Accounts, sessions
 // and tokens live in JetStream key-value buckets (ft_users, ft_sessions,
 // ft_tokens), so the embedded and the scale-out modes share them. The

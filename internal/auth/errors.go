@@ -6,7 +6,7 @@ import "errors"
 var (
 	// ErrInvalidName means a user name is not 2 to 64 of [a-z0-9._-].
 	ErrInvalidName = errors.New("auth: invalid user name")
-	// ErrBadRole means a role is not admin, caseworker or reviewer.
+	// ErrBadRole means a role is not admin, caseworker, reviewer or ingest.
 	ErrBadRole = errors.New("auth: invalid role")
 	// ErrWeakPassword means a new password breaks the policy (at least 12
 	// characters, at most 1024 bytes).

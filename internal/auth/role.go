@@ -13,10 +13,14 @@ const (
 	RoleAdmin      Role = "admin"      // manages users and tokens
 	RoleCaseworker Role = "caseworker" // works cases with families
 	RoleReviewer   Role = "reviewer"   // reviews proposed matches
+	// RoleIngest is for batch jobs: its tokens bring photos into the
+	// archive over HTTP and read their ingest jobs, and see no case, no
+	// image and no search.
+	RoleIngest Role = "ingest"
 )
 
 // Roles are all roles.
-var Roles = []Role{RoleAdmin, RoleCaseworker, RoleReviewer}
+var Roles = []Role{RoleAdmin, RoleCaseworker, RoleReviewer, RoleIngest}
 
 // ParseRole returns the role named s (exactly, lower case).
 func ParseRole(s string) (Role, error) {

@@ -19,6 +19,9 @@ const (
 	ExitOK    = 0
 	ExitError = 1 // the command could not do its work (models missing, …)
 	ExitUsage = 2 // the command line is wrong
+	// ExitSomeFailed: the command ran, and some of its files failed
+	// (ingest: a photo a stage gave up on, an entry that could not be read).
+	ExitSomeFailed = 3
 )
 
 // grammar is the whole command line.
@@ -80,6 +83,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if errors.As(err, &ue) {
 			fmt.Fprintln(stderr, "facetriage:", err)
 			return ExitUsage
+		}
+		var sf someFailed
+		if errors.As(err, &sf) {
+			fmt.Fprintln(stderr, "facetriage: some files failed:", err)
+			return ExitSomeFailed
 		}
 		fmt.Fprintln(stderr, "facetriage:", err)
 		return ExitError

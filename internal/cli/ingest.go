@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/facetriage/facetriage/internal/app"
+	"github.com/facetriage/facetriage/internal/casework"
 	"github.com/facetriage/facetriage/internal/engine/native"
 	"github.com/facetriage/facetriage/internal/ingest"
 	"github.com/facetriage/facetriage/internal/vector"
@@ -12,15 +13,31 @@ import (
 
 type ingestCmd struct {
 	Source      string   `name:"source" help:"Name of the collection these photos belong to (e.g. caesar); used to group individuals and to filter."`
-	RetryFailed bool     `name:"retry-failed" help:"Send photos that failed before through the pipeline again."`
-	NoProgress  bool     `name:"no-progress" help:"No progress bar."`
+	RetryFailed bool     `name:"retry-failed" help:"Send photos that failed before through the pipeline again (not with --server)."`
+	NoProgress  bool     `name:"no-progress" help:"No progress output."`
+	Server      string   `name:"server" env:"FACETRIAGE_SERVER" placeholder:"URL" help:"Ingest through a facetriage server's HTTP API (e.g. https://host:8650), from any machine: archives are streamed, photos and folders sent as one multipart upload. Needs --token."`
+	Token       string   `name:"token" env:"FACETRIAGE_TOKEN" help:"API token of an account with the ingest role, for --server (better given as FACETRIAGE_TOKEN)."`
 	Paths       []string `arg:"" name:"path" type:"path" help:"Photos, folders, zip or tar archives."`
+}
+
+// Help is shown by --help below the flags.
+func (c *ingestCmd) Help() string {
+	return `Progress goes to standard error: a progress bar on a terminal, plain lines otherwise.
+
+Exit codes: 0 every entry is through (indexed, without a face, or done before);
+1 the ingest could not run (no server, a refused token, a full disk, interrupted);
+2 the command line is wrong; 3 it ran, and some files failed or could not be read
+(each is listed by ` + "`facetriage status`" + `, or in the job with --server).`
 }
 
 // Run publishes the photos and waits until each is indexed or failed. With
 // a serve running on DATA, its workers do the work; otherwise this process
-// runs the whole pipeline for the duration.
+// runs the whole pipeline for the duration. With --server, a server does it
+// all over HTTP.
 func (c *ingestCmd) Run(e *env) error {
+	if c.Server != "" || c.Token != "" {
+		return c.remote(e)
+	}
 	rt, err := app.Connect(e.ctx, e.cfg, e.log, app.OwnOrAttach)
 	if err != nil {
 		return err
@@ -51,11 +68,22 @@ func (c *ingestCmd) Run(e *env) error {
 	cancel()
 	wait()
 	fmt.Fprintln(e.stdout, sum.String())
-	if err != nil || sum.Indexed == 0 {
+	if err != nil {
 		return err
 	}
-	return c.standingSearch(e, rt, store, eng)
+	if sum.Indexed > 0 {
+		if err := c.standingSearch(e, rt, store, eng); err != nil {
+			return err
+		}
+	}
+	if sum.AnyFailed() {
+		return someFailed{fmt.Errorf("%d failed, %d could not be read", sum.Failed, sum.Unreadable)}
+	}
+	return nil
 }
+
+// someFailed: the command ran, and some files failed (ExitSomeFailed).
+type someFailed struct{ error }
 
 // standingSearch matches every open case again: here when this process
 // owns the data (no serve runs), otherwise by telling the serve that runs.
@@ -63,10 +91,11 @@ func (c *ingestCmd) standingSearch(e *env, rt *app.Runtime, store vector.Store, 
 	if !rt.Owner() {
 		return rt.AnnounceIngest()
 	}
-	deps, err := rt.Casework(e.ctx, store, eng)
+	deps, err := rt.Casework(e.ctx, store, eng, func(p *casework.Parts) { p.UploadDir = "" }) // takes up no ingest job
 	if err != nil {
 		return err
 	}
+	defer deps.IngestJobs.Close()
 	flagged, err := deps.Cases.Rematch(e.ctx)
 	if err != nil {
 		return fmt.Errorf("standing search: %w", err)

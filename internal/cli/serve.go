@@ -62,6 +62,7 @@ func (c *serveCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	defer deps.IngestJobs.Close() // a running job runs again at the next start
 	deps.Secure = c.TLSCert != ""
 	rt.Storage() // watch the store from now on: readiness, and recovery from a full disk
 	deps.Ready = func(ctx context.Context) error {

@@ -45,7 +45,7 @@ func withAccounts(e *env, fn func(s *accounts.Service) error) error {
 }
 
 type usersAddCmd struct {
-	Role string `name:"role" required:"" enum:"admin,caseworker,reviewer" help:"admin, caseworker or reviewer."`
+	Role string `name:"role" required:"" enum:"admin,caseworker,reviewer,ingest" help:"admin, caseworker, reviewer or ingest (batch jobs: ingest over HTTP only)."`
 	Name string `arg:"" help:"Account name."`
 }
 

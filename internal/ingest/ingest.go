@@ -51,9 +51,22 @@ type Options struct {
 	Window int
 	// RetryFailed publishes photos that failed before again.
 	RetryFailed bool
-	// Progress receives the progress bar; nil shows none.
+	// Progress receives the progress: a bar on a terminal, plain lines
+	// (no carriage returns) on anything else; nil shows none.
 	Progress io.Writer
-	Log      *slog.Logger
+	// Batch names the run in the records (default: its start time, UTC).
+	Batch string
+	// SkipKnown counts a photo whose SHA-256 is already through the
+	// pipeline as done before, whatever path it is found at now, and does
+	// not send it again (its new path is not added to its record). Ingest
+	// over HTTP uses it: an upload names no place where photos lie.
+	SkipKnown bool
+	// Report, when set, is called after every change of the counts, with
+	// the outcome of the entry that changed them (nil when only the count
+	// of photos found grew). It is called with ingest's lock held: it must
+	// return quickly and not call back into the run.
+	Report func(Summary, *Outcome)
+	Log    *slog.Logger
 	// Storage, when set, is asked before publishing: while the store cannot
 	// write (a full disk), ingest pauses, says why, and resumes by itself.
 	Storage Storage
@@ -74,6 +87,26 @@ type Summary struct {
 	Elapsed    time.Duration
 }
 
+// Results of one entry (Outcome.Result).
+const (
+	ResultIndexed    = "indexed"
+	ResultNoFace     = "no_face"
+	ResultFailed     = "failed"     // a stage gave up
+	ResultUnreadable = "unreadable" // not sent down the pipeline: Kind says why
+	ResultLink       = "link"       // a link or special file: recorded, not followed
+)
+
+// Outcome is what became of one entry.
+type Outcome struct {
+	// Path is the entry's recorded path.
+	Path   string
+	SHA256 string // "" for an entry that was not read
+	Result string
+	// Kind classes an entry not read (archive.ErrorKind); Reason is the
+	// error, for a person.
+	Kind, Reason string
+}
+
 // Ingester runs ingest.
 type Ingester struct {
 	Publisher Publisher
@@ -82,19 +115,28 @@ type Ingester struct {
 
 type tracker struct {
 	mu      sync.Mutex
-	pending map[string]bool
+	pending map[string]string // SHA-256 → the path it was published with
 	window  chan struct{}
 	sum     Summary
 	changed chan struct{}
 	bar     *bar
 	gate    *gate
+	report  func(Summary, *Outcome)
+}
+
+// changedLocked shows the counts and reports o; t.mu is held.
+func (t *tracker) changedLocked(o *Outcome) {
+	t.bar.update(t.sum)
+	if t.report != nil {
+		t.report(t.sum, o)
+	}
 }
 
 // forget releases a photo marked pending whose message was never sent.
 func (t *tracker) forget(sha string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.pending[sha] {
+	if _, ok := t.pending[sha]; ok {
 		delete(t.pending, sha)
 		<-t.window
 	}
@@ -103,21 +145,26 @@ func (t *tracker) forget(sha string) {
 func (t *tracker) done(p archive.Photo) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if !t.pending[p.SHA256] || !p.Status.Done() {
+	path, ok := t.pending[p.SHA256]
+	if !ok || !p.Status.Done() {
 		return
 	}
 	delete(t.pending, p.SHA256)
 	<-t.window
+	o := &Outcome{Path: path, SHA256: p.SHA256, Reason: p.Error}
 	switch p.Status {
 	case archive.StatusIndexed:
 		t.sum.Indexed++
 		t.sum.Faces += p.Faces
+		o.Result = ResultIndexed
 	case archive.StatusNoFace:
 		t.sum.NoFace++
+		o.Result, o.Kind = ResultNoFace, archive.ErrorKindNoFace
 	default:
 		t.sum.Failed++
+		o.Result = ResultFailed
 	}
-	t.bar.update(t.sum)
+	t.changedLocked(o)
 	select {
 	case t.changed <- struct{}{}:
 	default:
@@ -137,11 +184,19 @@ func (in *Ingester) Run(ctx context.Context, opts Options) (Summary, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	batch := time.Now().UTC().Format("20060102T150405Z")
-	t := &tracker{pending: map[string]bool{}, window: make(chan struct{}, opts.Window), changed: make(chan struct{}, 1)}
+	batch := opts.Batch
+	if batch == "" {
+		batch = time.Now().UTC().Format("20060102T150405Z")
+	}
+	t := &tracker{pending: map[string]string{}, window: make(chan struct{}, opts.Window), changed: make(chan struct{}, 1),
+		report: opts.Report}
 	t.bar = newBar(opts.Progress, countPhotos(opts.Paths))
 	t.gate = newGate(opts.Storage, opts.Log, opts.Progress)
-	defer t.bar.finish()
+	defer func() { // after the watch stops (deferred below), under the lock a late change takes
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		t.bar.finish()
+	}()
 	wctx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	if err := in.Catalogue.Watch(wctx, t.done); err != nil {
@@ -168,6 +223,7 @@ func (in *Ingester) one(ctx context.Context, opts Options, batch string, t *trac
 	}
 	t.sum.Seen++
 	t.bar.seen(t.sum.Seen)
+	t.changedLocked(nil)
 	t.mu.Unlock()
 	if it.Err != nil {
 		return in.unreadable(ctx, t, batch, it.Path, it.Err, opts.Log)
@@ -180,10 +236,10 @@ func (in *Ingester) one(ctx context.Context, opts Options, batch string, t *trac
 	case err != nil:
 		return err
 	case rec.Status.Done() && !(opts.RetryFailed && rec.Status == archive.StatusFailed):
-		if containsPath(rec.Paths, it.Path) {
+		if opts.SkipKnown || containsPath(rec.Paths, it.Path) {
 			t.mu.Lock()
 			t.sum.Skipped++
-			t.bar.update(t.sum)
+			t.changedLocked(nil)
 			t.mu.Unlock()
 			return nil
 		}
@@ -193,7 +249,7 @@ func (in *Ingester) one(ctx context.Context, opts Options, batch string, t *trac
 		}
 	}
 	t.mu.Lock()
-	already := t.pending[sha] // the same bytes twice in this run
+	_, already := t.pending[sha] // the same bytes twice in this run
 	t.mu.Unlock()
 	if !already {
 		select {
@@ -202,7 +258,7 @@ func (in *Ingester) one(ctx context.Context, opts Options, batch string, t *trac
 			return ctx.Err()
 		}
 		t.mu.Lock()
-		t.pending[sha] = true
+		t.pending[sha] = it.Path
 		t.mu.Unlock()
 	}
 	job := &facetriagepb.PhotoJob{Sha256: sha, Path: it.Path, Source: opts.Source, Data: it.Data,
@@ -281,13 +337,15 @@ func (in *Ingester) unreadable(ctx context.Context, t *tracker, batch, path stri
 		return err
 	}
 	t.mu.Lock()
+	o := &Outcome{Path: path, Result: ResultUnreadable, Kind: kind, Reason: cause.Error()}
 	switch kind {
 	case archive.KindSymlink, archive.KindHardLink, archive.KindSpecial:
 		t.sum.Links++
+		o.Result = ResultLink
 	default:
 		t.sum.Unreadable++
 	}
-	t.bar.update(t.sum)
+	t.changedLocked(o)
 	t.mu.Unlock()
 	return nil
 }
@@ -333,6 +391,10 @@ func containsPath(paths []string, p string) bool {
 	}
 	return false
 }
+
+// AnyFailed reports whether an entry failed or could not be read (a photo
+// without a face, or a link not followed, is not a failure).
+func (s Summary) AnyFailed() bool { return s.Failed+s.Unreadable > 0 }
 
 // String is the summary a person reads.
 func (s Summary) String() string {

@@ -8,21 +8,35 @@ import (
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
 	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/imgfile"
 )
 
 // bar shows photos through the pipeline out of photos found, with faces,
-// failures, rate and ETA.
+// failures, rate and ETA: a progress bar on a terminal, plain lines (see
+// lines) on anything else, such as a log file.
 type bar struct {
 	pb    *progressbar.ProgressBar
+	lines *lines
+	w     io.Writer
 	total int
+}
+
+// IsTerminal reports whether w is a terminal, where a progress bar may
+// redraw itself with carriage returns.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func newBar(w io.Writer, total int) *bar {
 	if w == nil {
 		return &bar{}
+	}
+	if !IsTerminal(w) {
+		return &bar{lines: newLines(w, lineEvery), w: w, total: total}
 	}
 	pb := progressbar.NewOptions(max(total, 1),
 		progressbar.OptionSetWriter(w),
@@ -35,19 +49,24 @@ func newBar(w io.Writer, total int) *bar {
 		progressbar.OptionThrottle(200_000_000),
 		progressbar.OptionShowDescriptionAtLineEnd(),
 	)
-	return &bar{pb: pb, total: total}
+	return &bar{pb: pb, w: w, total: total}
 }
 
 // seen grows the total when the walk finds more than counted (tar archives
 // are not counted ahead).
 func (b *bar) seen(n int) {
-	if b.pb != nil && n > b.total {
+	if n > b.total {
 		b.total = n
-		b.pb.ChangeMax(n)
+		if b.pb != nil {
+			b.pb.ChangeMax(n)
+		}
 	}
 }
 
 func (b *bar) update(s Summary) {
+	if b.lines != nil {
+		b.lines.update(s, b.total)
+	}
 	if b.pb == nil {
 		return
 	}
@@ -56,9 +75,12 @@ func (b *bar) update(s Summary) {
 }
 
 func (b *bar) finish() {
+	if b.lines != nil {
+		b.lines.finish()
+	}
 	if b.pb != nil {
 		_ = b.pb.Finish()
-		fmt.Fprintln(os.Stderr)
+		fmt.Fprintln(b.w)
 	}
 }
 

@@ -35,5 +35,6 @@ func (r *Rig) Casework(t testing.TB, options ...func(*casework.Parts)) *api.Deps
 		t.Fatal(err)
 	}
 	d.Ready = func(context.Context) error { return nil }
+	t.Cleanup(d.IngestJobs.Close)
 	return d
 }

@@ -12,7 +12,9 @@ import (
 
 	"github.com/facetriage/facetriage/internal/api"
 	"github.com/facetriage/facetriage/internal/auth"
+	"github.com/facetriage/facetriage/internal/bus"
 	"github.com/facetriage/facetriage/internal/cases"
+	"github.com/facetriage/facetriage/internal/ingestjobs"
 	"github.com/facetriage/facetriage/internal/match"
 )
 
@@ -95,7 +97,13 @@ func usedKeys(t *testing.T) []string {
 	for _, k := range []string{"empty", "not_image", "truncated", "too_large", "too_small", "corrupt", "no_face"} {
 		keys = append(keys, "err.photo_"+k)
 	}
-	for _, title := range []string{"login", "cases", "newcase", "case", "pick", "photo", "family", "admin", "error"} {
+	for _, st := range []string{ingestjobs.StateReceiving, ingestjobs.StateQueued, ingestjobs.StateRunning, ingestjobs.StateDone, ingestjobs.StateFailed} {
+		keys = append(keys, "ingest.state."+st)
+	}
+	for _, st := range bus.Stages {
+		keys = append(keys, "ingest.stage."+st)
+	}
+	for _, title := range []string{"ingest", "login", "cases", "newcase", "case", "pick", "photo", "family", "admin", "error"} {
 		keys = append(keys, title+".title")
 	}
 	keys = append(keys, "err.internal", "family.warning_title", "flash.case_created", "flash.reference_added",

@@ -28,8 +28,11 @@ func (u *ui) home(w http.ResponseWriter, r *http.Request) {
 	}
 	id, _ := api.IdentityOf(r)
 	to := "/cases"
-	if id.Role == auth.RoleAdmin {
+	switch id.Role {
+	case auth.RoleAdmin:
 		to = "/admin"
+	case auth.RoleIngest: // batch jobs: its tokens are made on the account page
+		to = "/account"
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }

@@ -32,7 +32,7 @@ var (
 )
 
 // pageNames are the page templates; each is parsed with layout.html.
-var pageNames = []string{"login", "cases", "case_new", "case", "pick", "photo", "individual", "photo_of", "family_warning", "family", "admin", "audit", "account", "error"}
+var pageNames = []string{"login", "cases", "case_new", "case", "pick", "photo", "individual", "photo_of", "family_warning", "family", "admin", "audit", "account", "error", "ingest"}
 
 // ui holds what the pages need.
 type ui struct {
@@ -80,6 +80,7 @@ var funcs = template.FuncMap{
 		return tokenList{V: v, Tokens: ts, Action: action}
 	},
 	"anchorOf": anchor,
+	"wrap":     wrapLong,
 	"cand":     candContext,
 	"oneIn":    func(s match.Strength) string { return match.Thousands(match.Default().OneIn(s)) },
 }
@@ -147,6 +148,7 @@ func (u *ui) routes() []api.Route {
 
 		{Method: "GET", Path: "/admin", Roles: api.Admin, Kind: api.Page, Summary: "Accounts and API tokens", Handler: u.adminPage},
 		{Method: "GET", Path: "/admin/audit", Roles: api.Admin, Kind: api.Page, Summary: "Check the audit trail", Handler: u.auditPage},
+		{Method: "GET", Path: "/admin/ingest", Roles: api.Admin, Kind: api.Page, Summary: "Ingest: running and recent jobs, each stage's queue, failures by kind", Handler: u.ingestPage},
 		{Method: "POST", Path: "/admin/users", Roles: api.Admin, Kind: api.Page, Summary: "Add an account", Handler: u.addUser, InPerson: true},
 		{Method: "POST", Path: "/admin/users/{name}", Roles: api.Admin, Kind: api.Page, Summary: "Disable, enable or unlock an account, or reset its second factor", Handler: u.userPost, InPerson: true},
 		{Method: "POST", Path: "/admin/tokens/{token}/revoke", Roles: api.Admin, Kind: api.Page, Summary: "Revoke any API token", Handler: u.adminRevoke, InPerson: true},
