@@ -51,6 +51,9 @@ var parity = map[string]string{
 	"GET /api/v1/tokens":                                                            "GET /account",
 	"POST /api/v1/tokens":                                                           "POST /account/tokens",
 	"DELETE /api/v1/tokens/{id}":                                                    "POST /account/tokens/{token}/revoke",
+	"POST /api/v1/ingest":                                                           "-batch jobs send caches with an ingest token (facetriage ingest --server); people use the ingest page to follow them",
+	"GET /api/v1/ingest":                                                            "GET /admin/ingest",
+	"GET /api/v1/ingest/{job}":                                                      "GET /admin/ingest",
 	"GET /api/v1/audit/verify":                                                      "GET /admin/audit",
 }
 
