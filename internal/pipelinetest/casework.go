@@ -15,7 +15,7 @@ import (
 // Casework opens the casework services on the rig's JetStream — accounts,
 // the audit trail, cases ranked by the rig's engine and index — as the
 // API's dependencies. The fake engine's crops are not JPEG, so Blur passes
-// them through; a test with the real engine sets imaging.Obscure on
+// them through; a test with the real engine sets goimg.Obscure on
 // d.Cases.Blur.
 // Options adjust the parts, e.g. the accounts' options.
 func (r *Rig) Casework(t testing.TB, options ...func(*casework.Parts)) *api.Deps {
