@@ -12,7 +12,7 @@ import (
 // engine (eval.go needs cgo): it takes any arguments and says how to get a
 // build that can run it.
 type evalCmd struct {
-	Args []string `arg:"" optional:"" passthrough:"all" help:"The evaluation's arguments (see a build with the face engine)."`
+	Args []string `arg:"" optional:"" passthrough:"all" help:"The evaluation's arguments. This binary was built without the face engine, which eval needs: see the README, \"Building with and without the face engine\"."`
 }
 
 func (c *evalCmd) Run(e *env) error {
