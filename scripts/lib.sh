@@ -61,7 +61,9 @@ need_go() {
 
 build() {
   say "building bin/facetriage (the first cgo build of OpenCV and dlib takes a few minutes)"
-  (cd "$ROOT" && go build -o "$BIN" ./cmd/facetriage) || die "go build failed"
+  # cgo on, always: the face engine needs it, and a binary without it
+  # could not find faces (see the README's build section).
+  (cd "$ROOT" && CGO_ENABLED=1 go build -o "$BIN" ./cmd/facetriage) || die "go build failed"
 }
 
 # provision_models installs the dlib models, trying dlib.net first and the

@@ -6,6 +6,13 @@ setup
 cd "$ROOT"
 say "go vet"
 go vet ./...
+# The binary without the face engine (no cgo: decode, index, the API and
+# casework) must keep building: every package but the cgo-only ones
+# (imaging, dlibface, and the engine's cgo files) builds and vets without cgo.
+say "build and vet without cgo"
+CGO_ENABLED=0 go build -o /dev/null ./cmd/facetriage
+CGO_ENABLED=0 go vet ./...
+CGO_ENABLED=0 go test -count=1 -run WithoutFaceEngine ./internal/cli/
 say "go test"
 go test -count=1 -timeout 25m "$@" ./...
 # The Qdrant suite runs against a real Qdrant when QDRANT_ADDR is set, and

@@ -1,3 +1,5 @@
+//go:build cgo
+
 // Command orientation fits the engine's upright check: a linear classifier
 // on dlib descriptors that tells a face seen upright from a face seen upside
 // down, which dlib's HOG detector also fires on.

@@ -19,7 +19,7 @@ var ctx = context.Background()
 func open(t *testing.T) (*accounts.Service, *audit.Log) {
 	t.Helper()
 	srv := bustest.Start(t, bus.Topology{})
-	st, err := auth.Open(ctx, srv.JS, 1)
+	st, err := auth.OpenWith(ctx, srv.JS, auth.Options{Replicas: 1, CheapHashes: testing.Short()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/bus"
 	"github.com/facetriage/facetriage/internal/cases"
+	"github.com/facetriage/facetriage/internal/engine"
 	"github.com/facetriage/facetriage/internal/ingestjobs"
 	"github.com/facetriage/facetriage/internal/pipeline"
 	"github.com/facetriage/facetriage/internal/search"
@@ -49,6 +50,7 @@ var errorTable = []struct {
 	{cases.ErrNoFace, http.StatusUnprocessableEntity, "no_face"},
 	{search.ErrNoFace, http.StatusUnprocessableEntity, "no_face"},
 	{search.ErrNoSuchFace, http.StatusUnprocessableEntity, "no_such_face"},
+	{engine.ErrNoFaceEngine, http.StatusNotImplemented, "no_face_engine"},
 	{cases.ErrNotPossible, http.StatusConflict, "not_possible"},
 	{cases.ErrClosed, http.StatusConflict, "closed"},
 	{cases.ErrNotIdentified, http.StatusConflict, "not_identified"},

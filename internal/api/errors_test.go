@@ -11,6 +11,7 @@ import (
 
 	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/cases"
+	"github.com/facetriage/facetriage/internal/engine"
 	"github.com/facetriage/facetriage/internal/imgfile"
 )
 
@@ -26,6 +27,8 @@ func TestClassify(t *testing.T) {
 		{fmt.Errorf("x: %w", cases.ErrNoReason), http.StatusBadRequest, "reason_required"},
 		{fmt.Errorf("%w until 10:00", auth.ErrLocked), http.StatusUnauthorized, "bad_credentials"},
 		{fmt.Errorf("decode: %w", imgfile.ErrTruncated), http.StatusUnprocessableEntity, "photo_truncated"},
+		// A binary without the face engine says so, and how to get one.
+		{fmt.Errorf("cases: reference: %w", engine.ErrNoFaceEngine), http.StatusNotImplemented, "no_face_engine"},
 		// A full disk, however it shows, is 503 with its cause, not a bare 500.
 		{fmt.Errorf("auth: user x: %w", syscall.ENOSPC), http.StatusServiceUnavailable, "storage_full"},
 		{fmt.Errorf("auth: %w", &jetstream.APIError{ErrorCode: 10047, Description: "insufficient storage resources"}), http.StatusServiceUnavailable, "storage_full"},

@@ -17,7 +17,7 @@ import (
 	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/cases"
 	"github.com/facetriage/facetriage/internal/engine/facetest"
-	"github.com/facetriage/facetriage/internal/imaging"
+	"github.com/facetriage/facetriage/internal/goimg"
 	"github.com/facetriage/facetriage/internal/ingest"
 	"github.com/facetriage/facetriage/internal/pipelinetest"
 	"github.com/facetriage/facetriage/internal/web"
@@ -47,7 +47,7 @@ func newWorld(t *testing.T) *world {
 	}
 	rig.Ingest(t, ingest.Options{Paths: []string{dir}})
 	d := rig.Casework(t)
-	d.Cases.Blur = imaging.Obscure
+	d.Cases.Blur = goimg.Obscure
 	as, cs := d.Auth, d.Cases
 	var err error
 	w := &world{d: d, sessions: map[auth.Role]auth.Session{}, tokens: map[auth.Role]string{},

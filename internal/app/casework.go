@@ -13,7 +13,7 @@ import (
 	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/cases"
 	"github.com/facetriage/facetriage/internal/casework"
-	"github.com/facetriage/facetriage/internal/imaging"
+	"github.com/facetriage/facetriage/internal/goimg"
 	"github.com/facetriage/facetriage/internal/keys"
 	"github.com/facetriage/facetriage/internal/search"
 	"github.com/facetriage/facetriage/internal/vector"
@@ -74,7 +74,7 @@ func (rt *Runtime) Casework(ctx context.Context, store vector.Store, eng search.
 		return nil, err
 	}
 	p := casework.Parts{JS: rt.JS, Replicas: rt.Cfg.Replicas, Engine: eng, Store: store,
-		Catalog: rt.Catalog, Blur: imaging.Obscure, Auth: rt.Cfg.AuthOptions(), Audit: lg, SigningKey: key, SingleReviewer: rt.Cfg.SingleReviewer,
+		Catalog: rt.Catalog, Blur: goimg.Obscure, Auth: rt.Cfg.AuthOptions(), Audit: lg, SigningKey: key, SingleReviewer: rt.Cfg.SingleReviewer,
 		UploadDir: filepath.Join(rt.Cfg.DataDirOrDefault(), UploadsDir), Storage: rt.Storage(), Patterns: rt.Cfg.Patterns,
 		Registry: rt.Registry, Log: rt.Log}
 	for _, f := range adjust {

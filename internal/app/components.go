@@ -17,7 +17,6 @@ import (
 	"github.com/facetriage/facetriage/internal/dedup"
 	"github.com/facetriage/facetriage/internal/engine"
 	"github.com/facetriage/facetriage/internal/engine/native"
-	"github.com/facetriage/facetriage/internal/imaging"
 	"github.com/facetriage/facetriage/internal/imgfile"
 	"github.com/facetriage/facetriage/internal/pipeline"
 	"github.com/facetriage/facetriage/internal/vector"
@@ -76,14 +75,24 @@ func openIndex(dir string, o memstore.Options, log *slog.Logger) (*memstore.Stor
 	return memstore.OpenWith(dir, o)
 }
 
-// OpenEngine loads the face engine.
+// OpenEngine loads the face engine. In a binary built without it, the
+// error wraps engine.ErrNoFaceEngine.
 func (rt *Runtime) OpenEngine(adjust ...func(*engine.Options)) (*native.Engine, error) {
 	e, err := native.Open(rt.Cfg, adjust...)
 	if err != nil {
-		return nil, fmt.Errorf("%w (run `facetriage models fetch`)", err)
+		return nil, EngineError(err)
 	}
 	rt.OnClose(e.Close)
 	return e, nil
+}
+
+// EngineError adds to an error of native.Open the command that installs
+// the models, unless the binary has no engine to load them into.
+func EngineError(err error) error {
+	if errors.Is(err, engine.ErrNoFaceEngine) {
+		return err
+	}
+	return fmt.Errorf("%w (run `facetriage models fetch`)", err)
 }
 
 // ModelID names the installed embedding model (models.EmbeddingModelID).
@@ -118,7 +127,7 @@ func (rt *Runtime) RunWorkers(ctx context.Context, w Workers, eng faces.Engine, 
 			return nil, errors.New("app: the faces stage needs the face engine")
 		}
 		add(w.Faces, &faces.Stage{Engine: eng, Catalogue: rt.Catalog, Publisher: pub, Model: rt.ModelID(),
-			Hasher: dedup.PhotoHasher{Decode: imaging.DecodeGray}})
+			Hasher: dedup.PhotoHasher{Decode: native.DecodeGray}})
 	}
 	if w.Index > 0 {
 		if store == nil {

@@ -11,7 +11,7 @@ import (
 )
 
 // cheap is a test cost: real argon2id, a thousandth of the work.
-var cheap = params{memory: 64, time: 1, threads: 1, saltLen: ArgonSaltBytes, keyLen: ArgonKeyBytes}
+var cheap = cheapParams
 
 const pw = "correct horse battery"
 

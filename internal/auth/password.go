@@ -48,6 +48,9 @@ type params struct {
 
 var defaultParams = params{ArgonMemoryKiB, ArgonTime, ArgonThreads, ArgonSaltBytes, ArgonKeyBytes}
 
+// cheapParams is the cost of Options.CheapHashes, for tests.
+var cheapParams = params{memory: 64, time: 1, threads: 1, saltLen: ArgonSaltBytes, keyLen: ArgonKeyBytes}
+
 var b64 = base64.RawStdEncoding // PHC strings use unpadded standard base64
 
 // HashPassword hashes pw with argon2id at the default cost, as a PHC

@@ -45,6 +45,11 @@ type Options struct {
 	// MaxConcurrentHashes bounds the argon2 computations running at once
 	// (each takes ArgonMemoryKiB).
 	MaxConcurrentHashes int
+	// CheapHashes makes new password hashes cost almost nothing (argon2id
+	// over 64 KiB, one pass: cheapParams). For tests only: the fast suite
+	// (go test -short) sets it through pipelinetest. No flag or environment
+	// variable reaches it.
+	CheapHashes bool
 }
 
 // Store holds the accounts, sessions and tokens. Its methods are safe for
@@ -88,6 +93,9 @@ func OpenWith(ctx context.Context, js jetstream.JetStream, o Options) (*Store, e
 		slots:     make(chan struct{}, o.MaxConcurrentHashes),
 		params:    defaultParams,
 		now:       func() time.Time { return time.Now().UTC() },
+	}
+	if o.CheapHashes {
+		s.params = cheapParams
 	}
 	for _, b := range []struct {
 		kv  *jetstream.KeyValue

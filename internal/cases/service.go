@@ -75,7 +75,7 @@ type Service struct {
 	Trail Trail
 	// SigningKey signs evidence exports (the installation's key).
 	SigningKey ed25519.PrivateKey
-	// Blur makes a face crop grey and/or blurred (imaging.Obscure).
+	// Blur makes a face crop grey and/or blurred (goimg.Obscure).
 	Blur       func(jpeg []byte, grey, blur bool) ([]byte, error)
 	Thresholds match.Thresholds
 	// Shortlist is how many individuals each reference brings (default 50).

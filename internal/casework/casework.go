@@ -34,7 +34,7 @@ type Parts struct {
 	Engine   search.Engine
 	Store    vector.Store
 	Catalog  *archive.Catalogue
-	// Blur makes a face crop grey and/or blurred (imaging.Obscure).
+	// Blur makes a face crop grey and/or blurred (goimg.Obscure).
 	Blur func(jpeg []byte, grey, blur bool) ([]byte, error)
 	Auth auth.Options
 	// Audit is the trail, opened with its head file (app.OpenAudit);

@@ -97,13 +97,6 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func TestEmbedWithoutModelsSaysHowToGetThem(t *testing.T) {
-	code, _, stderr := run(t, "--models", t.TempDir(), "embed", "x.jpg")
-	if code != ExitError || !strings.Contains(stderr, "models fetch") {
-		t.Errorf("exit %d, stderr %q; want %d and a hint to run models fetch", code, stderr, ExitError)
-	}
-}
-
 func TestModelsVerify(t *testing.T) {
 	models := testenv.ModelDir(t)
 	code, out, stderr := run(t, "--models", models, "models", "verify")

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/facetriage/facetriage/internal/app"
 	"github.com/facetriage/facetriage/internal/engine"
 	"github.com/facetriage/facetriage/internal/engine/native"
 	"github.com/facetriage/facetriage/internal/face"
@@ -55,7 +56,7 @@ func (c *embedCmd) Run(e *env) error {
 	}
 	eng, err := native.Open(e.cfg, func(o *engine.Options) { o.Crops = c.Crops != "" })
 	if err != nil {
-		return fmt.Errorf("embed: %w (run `facetriage models fetch`)", err)
+		return fmt.Errorf("embed: %w", app.EngineError(err))
 	}
 	defer eng.Close()
 	files := imgfile.Expand(c.Paths)

@@ -15,6 +15,7 @@ import (
 	"github.com/facetriage/facetriage/internal/app"
 	"github.com/facetriage/facetriage/internal/engine"
 	"github.com/facetriage/facetriage/internal/ingest"
+	"github.com/facetriage/facetriage/internal/search"
 	"github.com/facetriage/facetriage/internal/web"
 )
 
@@ -46,7 +47,7 @@ func (c *serveCmd) Run(e *env) error {
 		n, _ := store.Count(context.Background())
 		return float64(n)
 	}))
-	eng, err := rt.OpenEngine(func(o *engine.Options) { o.Crops = true })
+	eng, faceWorkers, err := serveEngine(e, rt)
 	if err != nil {
 		return err
 	}
@@ -54,7 +55,7 @@ func (c *serveCmd) Run(e *env) error {
 	defer cancel()
 	wait := func() {}
 	if rt.Owner() {
-		if wait, err = rt.RunWorkers(ctx, app.Workers{Decode: 2, Faces: eng.Pool.Size(), Index: 1}, eng, store); err != nil {
+		if wait, err = rt.RunWorkers(ctx, app.Workers{Decode: 2, Faces: faceWorkers, Index: 1}, eng, store); err != nil {
 			return err
 		}
 	}
@@ -119,6 +120,23 @@ func (c *serveCmd) Run(e *env) error {
 	cancel()
 	wait()
 	return nil
+}
+
+// serveEngine opens the face engine, with crops, and says how many faces
+// workers it can feed. A binary built without the engine serves all the
+// same: photos are catalogued and wait in the faces queue for a build with
+// it, and what needs a face found in a photo (reference photos, searches
+// by photo) fails with engine.ErrNoFaceEngine.
+func serveEngine(e *env, rt *app.Runtime) (search.Engine, int, error) {
+	eng, err := rt.OpenEngine(func(o *engine.Options) { o.Crops = true })
+	if errors.Is(err, engine.ErrNoFaceEngine) {
+		e.log.Warn("serving without the face engine: photos are catalogued but wait for a faces worker; reference photos and searches by photo are refused", "err", err)
+		return engine.Unavailable{}, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	return eng, eng.Pool.Size(), nil
 }
 
 // handler is the API, the web UI and the permission matrix around both.

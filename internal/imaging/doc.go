@@ -1,3 +1,5 @@
+//go:build cgo
+
 // Package imaging decodes photos with OpenCV (gocv) and produces what the
 // face engine needs from them: scaled and rotated views for the detector,
 // sharpness figures and aligned face crops. It is one of the few cgo

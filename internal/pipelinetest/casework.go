@@ -15,7 +15,7 @@ import (
 // Casework opens the casework services on the rig's JetStream — accounts,
 // the audit trail, cases ranked by the rig's engine and index — as the
 // API's dependencies. The fake engine's crops are not JPEG, so Blur passes
-// them through; a test with the real engine sets imaging.Obscure on
+// them through; a test with the real engine sets goimg.Obscure on
 // d.Cases.Blur.
 // Options adjust the parts, e.g. the accounts' options.
 func (r *Rig) Casework(t testing.TB, options ...func(*casework.Parts)) *api.Deps {
@@ -27,6 +27,9 @@ func (r *Rig) Casework(t testing.TB, options ...func(*casework.Parts)) *api.Deps
 	p := casework.Parts{JS: r.Srv.JS, Replicas: 1, Engine: r.Engine, Store: r.Store, Catalog: r.Catalog, SigningKey: key,
 		Blur: func(b []byte, grey, blur bool) ([]byte, error) { return b, nil },
 		Log:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
+	// The fast suite hashes passwords cheaply; the full one at the
+	// product's cost.
+	p.Auth.CheapHashes = testing.Short()
 	for _, o := range options {
 		o(&p)
 	}

@@ -6,6 +6,8 @@
 //     next to the repository root.
 //   - FACETRIAGE_MODELS names the model directory; by default it is the
 //     product's default (see config.Config).
+//
+// Tests that need the models skip under -short (see ModelDir).
 package testenv
 
 import (
@@ -64,8 +66,17 @@ func GoFaceImages(tb testing.TB) string {
 
 // ModelDir returns a model directory that verifies, or fails the test with
 // the command that installs one. Tests never pass without the real models.
+//
+// Under -short, and in a build without the face engine (CGO_ENABLED=0), it
+// skips the test instead: the fast tests are those that need no model.
 func ModelDir(tb testing.TB) string {
 	tb.Helper()
+	if testing.Short() {
+		tb.Skip("testenv: needs the face models; runs without -short")
+	}
+	if !faceEngine {
+		tb.Skip("testenv: needs the face engine, which this build has not (cgo is off)")
+	}
 	dir := os.Getenv("FACETRIAGE_MODELS")
 	if dir == "" {
 		dir = config.Config{}.ModelDirOrDefault()

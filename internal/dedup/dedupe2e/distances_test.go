@@ -12,7 +12,6 @@ import (
 	"github.com/facetriage/facetriage/internal/engine"
 	"github.com/facetriage/facetriage/internal/engine/native"
 	"github.com/facetriage/facetriage/internal/face"
-	"github.com/facetriage/facetriage/internal/imaging"
 	"github.com/facetriage/facetriage/internal/testenv"
 )
 
@@ -32,7 +31,7 @@ func TestMeasureDistances(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer eng.Close()
-	hasher := dedup.PhotoHasher{Decode: imaging.DecodeGray}
+	hasher := dedup.PhotoHasher{Decode: native.DecodeGray}
 	type seen struct {
 		hash  dedup.Hash
 		faces []face.Descriptor

@@ -1,6 +1,5 @@
-// Package native builds a face engine from the real, cgo components: the
-// OpenCV decoder (package imaging) and a pool of go-face recognizers
-// (package models/dlibface).
+//go:build cgo
+
 package native
 
 import (
