@@ -100,9 +100,10 @@ func openSetFloor(t *testing.T, r *eval.Runner, product eval.Method) {
 	got := eval.OpenSetGuard(photos, match.Default(), 0.01)
 	t.Logf("open set, upright, leave one out: %d mated and %d non-mated searches, %d faces; FNIR at FPIR 1 %%: %.1f%% (threshold %.3f); at the model's \"possible\" (%.3f): %.1f%% (FPIR measured %.2f%%)",
 		got.Mated, got.NonMated, got.Faces, 100*got.FNIR, got.Threshold, got.ModelDistance, 100*got.ModelFNIR, 100*got.ModelFPIR)
-	// Ceilings: FNIR at FPIR 1 % as measured when they were set
-	// (2026-12-02: OPENSET_MEASURED), plus a few points.
-	const ceiling, modelCeiling = 1.0, 1.0
+	// Ceilings: FNIR as measured when they were set (2026-12-02, 371 mated
+	// and 451 non-mated searches: 7.3 % at FPIR 1 %, threshold 0.447; 23.7 %
+	// at the model's "possible", 0.396), plus about five points.
+	const ceiling, modelCeiling = 0.12, 0.30
 	if got.FNIR > ceiling {
 		t.Errorf("open set: FNIR at FPIR 1 %% is %.1f%%, over the ceiling %.0f%%", 100*got.FNIR, 100*ceiling)
 	}
