@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -39,4 +40,8 @@ type Deps struct {
 
 	all    []Route // every route served, for the OpenAPI document
 	logins throttle
+
+	docOnce sync.Once // builds doc, the OpenAPI document of all, once
+	doc     []byte
+	docErr  error
 }
