@@ -38,10 +38,9 @@ type Deps struct {
 	// factor is sent (the web UI sets it).
 	EnrolPath string
 
-	all    []Route // every route served, for the OpenAPI document
 	logins throttle
 
-	docOnce sync.Once // builds doc, the OpenAPI document of all, once
+	docOnce sync.Once // builds doc, the OpenAPI document of Routes, once
 	doc     []byte
 	docErr  error
 }

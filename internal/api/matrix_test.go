@@ -331,8 +331,8 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 			t.Errorf("%s %s missing from the OpenAPI document", rt.Method, rt.Path)
 		}
 	}
-	if !strings.Contains(doc, `"openapi":"3.0.3"`) || !strings.Contains(doc, `"x-roles"`) {
-		t.Error("not an OpenAPI 3 document with roles")
+	if !strings.Contains(doc, `"openapi":"3.1.0"`) || !strings.Contains(doc, `"x-roles"`) {
+		t.Error("not an OpenAPI 3.1 document with roles")
 	}
 }
 

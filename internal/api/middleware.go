@@ -31,10 +31,6 @@ func ActorOf(r *http.Request) auth.Actor {
 // loginPath; JSON and images with 401.
 func (d *Deps) Handler(loginPath string, routes ...[]Route) http.Handler {
 	mux := http.NewServeMux()
-	d.all = nil
-	for _, rs := range routes {
-		d.all = append(d.all, rs...)
-	}
 	for _, rs := range routes {
 		for _, rt := range rs {
 			mux.Handle(rt.Method+" "+rt.Path, d.guard(rt, loginPath))

@@ -107,8 +107,9 @@ var guardAnswers = []answer{
 	{http.StatusForbidden, "enrol_totp", msgEnrol},
 }
 
-// OpenAPI builds the OpenAPI 3.1 document of the routes that are not
-// pages, reflected from the Go types their Doc names.
+// OpenAPI builds the OpenAPI 3.1 document of routes, reflected from the
+// Go types their Doc names; pages are left out, and a route without a Doc
+// is an error that names it.
 func OpenAPI(routes []Route) (*openapi31.Spec, error) {
 	r := openapi31.NewReflector()
 	r.Spec.Info.WithTitle("facetriage").WithVersion("1").WithDescription(
@@ -258,17 +259,21 @@ func withErrorExamples(as []answer) openapi.ContentOption {
 // shapeSchema gives the schema of types whose JSON is their own, and the
 // values of the domain's enumerations.
 func shapeSchema(p jsonschema.InterceptSchemaParams) (bool, error) {
-	if !p.Processed {
-		return false, nil
-	}
 	t := p.Value.Type()
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	switch t {
-	case reflect.TypeFor[face.Box]():
-		p.Schema.WithDescription("A box in the photo's upright pixels: [x0, y0, x1, y1].").
-			WithMinItems(4).WithMaxItems(4)
+	if t == reflect.TypeFor[face.Box]() { // face.Box.MarshalJSON
+		if !p.Processed {
+			p.Schema.WithType(jsonschema.Array.Type()).
+				WithItems(*(&jsonschema.Items{}).WithSchemaOrBool(jsonschema.Integer.ToSchemaOrBool())).
+				WithMinItems(4).WithMaxItems(4).
+				WithDescription("A box in the photo's upright pixels: [x0, y0, x1, y1].")
+		}
+		return true, nil
+	}
+	if !p.Processed {
+		return false, nil
 	}
 	if vals, ok := enums[t]; ok && len(p.Schema.Enum) == 0 {
 		p.Schema.WithEnum(vals...)
@@ -328,10 +333,11 @@ func joinLines(errs []error) error {
 	return fmt.Errorf("openapi: %d routes cannot be documented:\n%s", len(errs), strings.Join(lines, "\n"))
 }
 
-// openapiJSON is the document of d's routes, built once.
+// openapiJSON is the document of the API's routes, built once. The web
+// UI's routes (package web) are not the API's and are left out.
 func (d *Deps) openapiJSON() ([]byte, error) {
 	d.docOnce.Do(func() {
-		spec, err := OpenAPI(d.all)
+		spec, err := OpenAPI(d.Routes())
 		if err != nil {
 			d.docErr = err
 			return
