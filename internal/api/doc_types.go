@@ -42,8 +42,8 @@ type (
 // cropParams are a candidate's crop's parameters.
 type cropParams struct {
 	candidateParams
-	Reveal int `query:"reveal" enum:"0,1" description:"1 shows the face unblurred (counted and audited as revealed)."`
-	Grey   int `query:"grey" enum:"0,1" description:"1 shows the face in greyscale."`
+	Reveal int `query:"reveal" minimum:"0" maximum:"1" description:"1 shows the face unblurred (counted and audited as revealed)."`
+	Grey   int `query:"grey" minimum:"0" maximum:"1" description:"1 shows the face in greyscale."`
 }
 
 // searchParams are a search's query parameters (parseSearch reads them).

@@ -136,7 +136,7 @@ func (d *Deps) Routes() []Route {
 		{Method: "POST", Path: "/api/v1/cases/{id}/none-of-these", Roles: Reviewer, Kind: JSON, Summary: "A reviewer's word on the whole shortlist: none of these is the person, with a reason (the case stays under standing search)", Handler: d.noneOfThese,
 			Doc: &Doc{Params: caseParams{}, Body: reasonRequest{}, Out: cases.Case{}, Example: exampleCase, Errors: reasonChange}},
 		{Method: "GET", Path: "/api/v1/cases/{id}/candidates/{individual}/crop", Roles: Casework, Kind: Image, Summary: "A candidate's face crop: blurred unless reveal=1; grey=1 for greyscale", Handler: d.crop,
-			Doc: &Doc{Params: cropParams{}, OutType: "image/jpeg", Errors: candidateRead}},
+			Doc: &Doc{Params: cropParams{}, OutType: "image/jpeg", Errors: cropErrors}},
 		{Method: "GET", Path: "/api/v1/cases/{id}/candidates/{individual}/photo", Roles: Casework, Kind: Image, Summary: "A candidate's full photo, on explicit request", Handler: d.fullPhoto,
 			Doc: &Doc{Params: candidateParams{}, OutType: "image/*", Errors: candidateRead}},
 		{Method: "GET", Path: "/api/v1/cases/{id}/shown", Roles: Casework, Kind: JSON, Summary: "The distinct images you were shown in this case", Handler: d.shown,
@@ -171,12 +171,14 @@ func (d *Deps) Routes() []Route {
 // does.
 var (
 	loginErrors     = []error{auth.ErrBadCredentials, ErrTooManyLogins, ErrMediaType}
-	searchErrors    = []error{search.ErrNoFace, search.ErrNoSuchFace, vector.ErrBadQuery, imgfile.ErrNotImage, imgfile.ErrTruncated, imgfile.ErrTooSmall, imgfile.ErrTooLarge, imgfile.ErrCorrupt, imgfile.ErrEmpty}
+	photoErrors     = []error{imgfile.ErrNotImage, imgfile.ErrTruncated, imgfile.ErrTooSmall, imgfile.ErrTooLarge, imgfile.ErrCorrupt, imgfile.ErrEmpty}
+	searchErrors    = append([]error{search.ErrNoFace, search.ErrNoSuchFace, vector.ErrBadQuery}, photoErrors...)
 	caseRead        = []error{cases.ErrNotFound}
 	candidateRead   = []error{cases.ErrNotFound, cases.ErrNoCandidate}
+	cropErrors      = append(slices.Clone(candidateRead), photoErrors...) // a stored crop that cannot be read
 	caseChange      = []error{cases.ErrNotFound, cases.ErrInvalid, cases.ErrClosed, cases.ErrConflict}
 	memberChange    = append(slices.Clone(caseChange), cases.ErrNoAccount)
-	referenceErrors = append(slices.Clone(caseChange), cases.ErrPickFace, cases.ErrNoFace, imgfile.ErrNotImage, imgfile.ErrTruncated, imgfile.ErrTooSmall, imgfile.ErrTooLarge, imgfile.ErrCorrupt, imgfile.ErrEmpty)
+	referenceErrors = append(append(slices.Clone(caseChange), cases.ErrPickFace, cases.ErrNoFace), photoErrors...)
 	decisionErrors  = append(slices.Clone(caseChange), cases.ErrNoCandidate, cases.ErrNoVerdict, cases.ErrNoReason, cases.ErrNotPossible, cases.ErrFourEyes)
 	reasonChange    = append(slices.Clone(caseChange), cases.ErrNoReason)
 	exportErrors    = []error{cases.ErrNotFound, cases.ErrNotIdentified}
