@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -58,9 +59,6 @@ func (d *Doc) status() int {
 	}
 	return d.Status
 }
-
-// takesBody reports whether the route reads a request body.
-func (d *Doc) takesBody() bool { return d.Body != nil || d.Form != nil || d.RawBody != "" }
 
 // answer is one kind of error answer: its status, kind and message.
 type answer struct {
@@ -162,7 +160,7 @@ func addOperation(r *openapi31.Reflector, rt Route) error {
 	if d.Out != nil {
 		oc.AddRespStructure(d.Out, openapi.WithHTTPStatus(d.status()), withExample(d.Example))
 	} else {
-		oc.AddRespStructure(nil, openapi.WithHTTPStatus(d.status()), openapi.WithContentType(cmp(d.OutType, "application/json")))
+		oc.AddRespStructure(nil, openapi.WithHTTPStatus(d.status()), openapi.WithContentType(cmp.Or(d.OutType, "application/json")))
 	}
 	for status, text := range d.Text {
 		oc.AddRespStructure(nil, openapi.WithHTTPStatus(status), openapi.WithContentType("text/plain"),
@@ -201,25 +199,17 @@ func addOperation(r *openapi31.Reflector, rt Route) error {
 		o.RequestBodyEns().RequestBodyEns().WithContentItem(d.RawBody,
 			openapi31.MediaType{Schema: map[string]any{"type": "string", "contentMediaType": d.RawBody}})
 	}
-	if _, empty := d.Body.(emptyRequest); empty {
+	_, empty := d.Body.(emptyRequest)
+	if empty {
 		o.RequestBodyEns().RequestBodyEns().WithDescription("No body is read: send none, or {}.").
 			WithContentItem("application/json", openapi31.MediaType{Schema: map[string]any{"type": "object", "maxProperties": 0}})
 	}
 	if o.RequestBody != nil && o.RequestBody.RequestBody != nil {
-		o.RequestBody.RequestBody.WithRequired(!isEmpty(d.Body))
+		o.RequestBody.RequestBody.WithRequired(!empty)
 	}
 	item.SetOperation(strings.ToLower(rt.Method), o)
 	r.Spec.Paths.MapOfPathItemValues[rt.Path] = item
 	return nil
-}
-
-func isEmpty(v any) bool { _, ok := v.(emptyRequest); return ok }
-
-func cmp(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // withExample adds a sample of a JSON answer.
