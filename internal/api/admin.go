@@ -29,11 +29,7 @@ func (d *Deps) listUsers(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Deps) addUser(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Name     string    `json:"name"`
-		Role     auth.Role `json:"role"`
-		Password string    `json:"password"`
-	}
+	var body addUserRequest
 	if err := decodeJSON(r, &body); err != nil {
 		d.fail(w, err)
 		return
@@ -46,9 +42,7 @@ func (d *Deps) addUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Deps) setDisabled(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Disabled bool `json:"disabled"`
-	}
+	var body disabledRequest
 	if err := decodeJSON(r, &body); err != nil {
 		d.fail(w, err)
 		return
@@ -58,7 +52,7 @@ func (d *Deps) setDisabled(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"name": name, "disabled": body.Disabled})
+	writeJSON(w, http.StatusOK, disabledState{Name: name, Disabled: body.Disabled})
 }
 
 func (d *Deps) unlock(w http.ResponseWriter, r *http.Request) {
@@ -67,7 +61,7 @@ func (d *Deps) unlock(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"name": name, "unlocked": true})
+	writeJSON(w, http.StatusOK, unlocked{Name: name, Unlocked: true})
 }
 
 func (d *Deps) listTokens(w http.ResponseWriter, r *http.Request) {
@@ -80,11 +74,7 @@ func (d *Deps) listTokens(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Deps) createToken(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Label string `json:"label"`
-		// Days is the token's lifetime (default 90).
-		Days int `json:"days"`
-	}
+	var body tokenRequest
 	if err := decodeJSON(r, &body); err != nil {
 		d.fail(w, err)
 		return
@@ -94,7 +84,7 @@ func (d *Deps) createToken(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"token": t, "secret": secret, "note": "the secret is shown once"})
+	writeJSON(w, http.StatusCreated, newToken{Token: t, Secret: secret, Note: tokenNote})
 }
 
 func (d *Deps) revokeToken(w http.ResponseWriter, r *http.Request) {
@@ -103,7 +93,7 @@ func (d *Deps) revokeToken(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"revoked": id})
+	writeJSON(w, http.StatusOK, revokedToken{Revoked: id})
 }
 
 func (d *Deps) verifyAudit(w http.ResponseWriter, r *http.Request) {

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/cases"
 )
 
@@ -84,9 +83,7 @@ func (d *Deps) updateCase(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Deps) setStatus(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Status cases.Status `json:"status"`
-	}
+	var body statusRequest
 	if err := decodeJSON(r, &body); err != nil {
 		d.fail(w, err)
 		return
@@ -100,10 +97,7 @@ func (d *Deps) setStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Deps) share(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Name string    `json:"name"`
-		Role auth.Role `json:"role"`
-	}
+	var body shareRequest
 	if err := decodeJSON(r, &body); err != nil {
 		d.fail(w, err)
 		return
@@ -126,10 +120,7 @@ func (d *Deps) unshare(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Deps) reassign(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		To    string `json:"to"`
-		Leave bool   `json:"leave"`
-	}
+	var body reassignRequest
 	if err := decodeJSON(r, &body); err != nil {
 		d.fail(w, err)
 		return
@@ -203,9 +194,7 @@ func (d *Deps) addReference(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Deps) removeReference(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Reason string `json:"reason"`
-	}
+	var body reasonRequest
 	if err := decodeJSON(r, &body); err != nil {
 		d.fail(w, err)
 		return
@@ -228,10 +217,7 @@ func (d *Deps) matchCase(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Deps) decide(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Verdict cases.Verdict `json:"verdict"`
-		Reason  string        `json:"reason"`
-	}
+	var body decisionRequest
 	if err := decodeJSON(r, &body); err != nil {
 		d.fail(w, err)
 		return
@@ -245,9 +231,7 @@ func (d *Deps) decide(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Deps) noneOfThese(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Reason string `json:"reason"`
-	}
+	var body reasonRequest
 	if err := decodeJSON(r, &body); err != nil {
 		d.fail(w, err)
 		return

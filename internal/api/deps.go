@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -40,6 +41,9 @@ type Deps struct {
 	// factor is sent (the web UI sets it).
 	EnrolPath string
 
-	all    []Route // every route served, for the OpenAPI document
 	logins throttle
+
+	docOnce sync.Once // builds doc, the OpenAPI document of Routes, once
+	doc     []byte
+	docErr  error
 }

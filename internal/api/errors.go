@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"syscall"
 
 	"github.com/nats-io/nats.go"
 
@@ -132,21 +133,49 @@ var messages = map[string]string{
 	"unavailable":     "the data store does not answer: try again in a minute",
 }
 
-// fail answers with the status and kind an error deserves; a 500 is
-// logged, and tells the client nothing more.
-func (d *Deps) fail(w http.ResponseWriter, err error) {
-	status, kind := Classify(err)
-	if status >= http.StatusInternalServerError {
-		d.Log.Error("request failed", "kind", kind, "err", err)
-	}
+// describe says what a client is told about err: the status, the kind and
+// the message.
+func describe(err error) (status int, kind, msg string) {
+	status, kind = Classify(err)
 	msg, ok := messages[kind]
 	if !ok {
 		msg = err.Error()
 	}
+	return status, kind, msg
+}
+
+// storeErrors stand for what any route that reaches the store can meet:
+// a full disk (503 storage_full), a store that does not answer (503
+// unavailable), and a bug (500 internal). The OpenAPI document lists them.
+var storeErrors = []error{syscall.ENOSPC, context.DeadlineExceeded, errors.New("a bug")}
+
+// The guard's own answers.
+const (
+	msgUnauthenticated = "log in first, or send a valid API token"
+	msgCSRF            = "missing or wrong CSRF token: reload the page and try again"
+	msgEnrol           = "set up a second factor first (your role must use one)"
+	msgInPerson        = "accounts and tokens are managed by a person logged in, not with a token"
+)
+
+// apiError is the body of every error answer.
+type apiError struct {
+	Error string `json:"error" required:"true" description:"What happened, in words."`
+	Kind  string `json:"kind" required:"true" description:"What happened, for a program: the web UI's message key is err.<kind>."`
+	// Faces are the faces of a reference photo to choose from (pick_face).
+	Faces []cases.FaceChoice `json:"faces,omitempty" description:"With pick_face: the faces of the photo, to choose one by its index."`
+}
+
+// fail answers with the status and kind an error deserves; a 500 is
+// logged, and tells the client nothing more.
+func (d *Deps) fail(w http.ResponseWriter, err error) {
+	status, kind, msg := describe(err)
+	if status >= http.StatusInternalServerError {
+		d.Log.Error("request failed", "kind", kind, "err", err)
+	}
+	e := apiError{Error: msg, Kind: kind}
 	var pe *cases.PickFaceError
 	if errors.As(err, &pe) {
-		writeJSON(w, status, map[string]any{"error": msg, "kind": kind, "faces": pe.Faces})
-		return
+		e.Faces = pe.Faces
 	}
-	writeError(w, status, msg, kind)
+	writeJSON(w, status, e)
 }

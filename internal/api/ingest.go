@@ -150,7 +150,7 @@ func (d *Deps) listIngest(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"jobs": jobs})
+	writeJSON(w, http.StatusOK, ingestList{Jobs: jobs})
 }
 
 func (d *Deps) getIngest(w http.ResponseWriter, r *http.Request) {

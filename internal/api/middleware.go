@@ -31,10 +31,6 @@ func ActorOf(r *http.Request) auth.Actor {
 // loginPath; JSON and images with 401.
 func (d *Deps) Handler(loginPath string, routes ...[]Route) http.Handler {
 	mux := http.NewServeMux()
-	d.all = nil
-	for _, rs := range routes {
-		d.all = append(d.all, rs...)
-	}
 	for _, rs := range routes {
 		for _, rt := range rs {
 			mux.Handle(rt.Method+" "+rt.Path, d.guard(rt, loginPath))
@@ -68,7 +64,7 @@ func (d *Deps) guard(rt Route, loginPath string) http.Handler {
 				return
 			}
 			if errors.Is(err, auth.ErrUnauthenticated) {
-				writeError(w, http.StatusUnauthorized, "log in first, or send a valid API token", "unauthenticated")
+				writeError(w, http.StatusUnauthorized, msgUnauthenticated, "unauthenticated")
 				return
 			}
 			d.fail(w, err)
@@ -84,12 +80,12 @@ func (d *Deps) guard(rt Route, loginPath string) http.Handler {
 				http.Redirect(w, r, d.EnrolPath, http.StatusSeeOther)
 				return
 			}
-			writeError(w, http.StatusForbidden, "set up a second factor first (your role must use one)", "enrol_totp")
+			writeError(w, http.StatusForbidden, msgEnrol, "enrol_totp")
 			return
 		}
 		if rt.InPerson && id.Via != auth.ViaSession {
 			d.deny(r, id, rt, "token")
-			d.refuse(w, r, rt, "accounts and tokens are managed by a person logged in, not with a token", "forbidden")
+			d.refuse(w, r, rt, msgInPerson, "forbidden")
 			return
 		}
 		if !rt.Stream {
@@ -105,7 +101,7 @@ func (d *Deps) guard(rt Route, loginPath string) http.Handler {
 		}
 		if err := auth.CheckCSRF(r, id); err != nil {
 			d.deny(r, id, rt, "csrf")
-			d.refuse(w, r, rt, "missing or wrong CSRF token: reload the page and try again", "csrf")
+			d.refuse(w, r, rt, msgCSRF, "csrf")
 			return
 		}
 		rt.Handler(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, id)))

@@ -35,12 +35,6 @@ func (d *Deps) metrics(w http.ResponseWriter, r *http.Request) {
 	promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 }
 
-// apiError is the body of every error response.
-type apiError struct {
-	Error string `json:"error"`
-	Kind  string `json:"kind,omitempty"`
-}
-
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)

@@ -80,7 +80,7 @@ func (d *Deps) logout(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "logged out"})
+	writeJSON(w, http.StatusOK, loggedOut{Status: "logged out"})
 }
 
 func (d *Deps) me(w http.ResponseWriter, r *http.Request) {
@@ -98,14 +98,12 @@ func (d *Deps) beginTOTP(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"secret": e.Secret, "url": e.URL,
-		"next": "add it to an authenticator app, then POST a code to /api/v1/account/totp/confirm"})
+	writeJSON(w, http.StatusOK, totpSetup{Secret: e.Secret, URL: e.URL,
+		Next: "add it to an authenticator app, then POST a code to /api/v1/account/totp/confirm"})
 }
 
 func (d *Deps) confirmTOTP(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Code string `json:"code"`
-	}
+	var body codeRequest
 	if err := decodeJSON(r, &body); err != nil {
 		d.fail(w, err)
 		return
@@ -114,7 +112,7 @@ func (d *Deps) confirmTOTP(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"totp": true})
+	writeJSON(w, http.StatusOK, totpState{TOTP: true})
 }
 
 func (d *Deps) resetTOTP(w http.ResponseWriter, r *http.Request) {
@@ -123,5 +121,5 @@ func (d *Deps) resetTOTP(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"name": name, "totp": false})
+	writeJSON(w, http.StatusOK, totpState{Name: name, TOTP: false})
 }

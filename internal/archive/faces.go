@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +22,7 @@ type FaceRecord struct {
 	Photo      string          `json:"photo"`
 	Index      int             `json:"index"`
 	Box        face.Box        `json:"box"`
-	Landmarks  []image.Point   `json:"landmarks,omitempty"`
+	Landmarks  face.Landmarks  `json:"landmarks,omitempty"`
 	Descriptor face.Descriptor `json:"descriptor"`
 	Rotation   face.Rotation   `json:"rotation"`
 	Detector   face.Detector   `json:"detector"`

@@ -14,29 +14,29 @@ import (
 type Problem struct {
 	// Seq is the record's sequence (the first of a run of missing ones);
 	// 0 for the stream, its settings or the anchor as a whole.
-	Seq    uint64
-	Reason string
+	Seq    uint64 `json:"seq"`
+	Reason string `json:"reason"`
 }
 
 // Report is what Verify found.
 type Report struct {
 	// Records is how many records were read and decoded.
-	Records int
+	Records int `json:"records"`
 	// Head is the last record read. Keep it somewhere else (`facetriage
 	// audit head` signs it) and pass it to a later Verify: a rewritten
 	// chain cannot match it.
-	Head Mark
+	Head Mark `json:"head"`
 	// Anchor is the head anchor as stored (zero when there is none).
-	Anchor Mark
+	Anchor Mark `json:"anchor"`
 	// Created is when the stream was created (zero when it is gone).
-	Created time.Time
+	Created time.Time `json:"created,omitzero"`
 	// Start is the trail's first record when it started by replacing an
 	// earlier trail (see Restart); nil otherwise.
-	Start *Event
+	Start *Event `json:"start,omitempty"`
 	// Quick is set by Check: the records were not read one by one, and
 	// Records is 0.
-	Quick    bool
-	Problems []Problem
+	Quick    bool      `json:"quick"`
+	Problems []Problem `json:"problems"`
 }
 
 // OK reports a trail with no problems.

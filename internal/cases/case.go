@@ -35,9 +35,12 @@ type Reference struct {
 	// ID is the photo's SHA-256.
 	ID string `json:"id"`
 	// Faces are the faces found in it; Face is the one that is the person.
-	Faces      []face.Box      `json:"faces"`
-	Face       int             `json:"face"`
-	Descriptor face.Descriptor `json:"descriptor"`
+	Faces []face.Box `json:"faces"`
+	Face  int        `json:"face"`
+	// Descriptor is the face's descriptor: a biometric template, which
+	// stays in storage (the store keeps it beside the case, see record):
+	// no answer, page or export carries it.
+	Descriptor face.Descriptor `json:"-"`
 	// Child and Old are the caseworker's warnings: dlib's model is known to
 	// work less well on children and on old photos.
 	Child   bool      `json:"child,omitempty"`

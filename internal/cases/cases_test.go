@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -304,6 +305,20 @@ func TestEvidenceExport(t *testing.T) {
 			t.Errorf("%s missing from the export", name)
 		}
 	}
+	// One naming convention: every field of every JSON member is
+	// snake_case (the keys of EXIF tags and audit details are data).
+	for name, b := range files {
+		if !strings.HasSuffix(name, ".json") {
+			continue
+		}
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		for _, bad := range notSnake(v, "") {
+			t.Errorf("%s: %s is not snake_case", name, bad)
+		}
+	}
 	var trail []audit.Event
 	json.Unmarshal(files["review/audit.json"], &trail)
 	if len(trail) == 0 || trail[len(trail)-1].Action != "export" {
@@ -471,4 +486,27 @@ func TestRemoveReference(t *testing.T) {
 	if !removed {
 		t.Error("the removal is not audited")
 	}
+}
+
+var snakeName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// notSnake lists the field names of a decoded JSON document that are not
+// snake_case, but for maps of data (tags, detail).
+func notSnake(v any, path string) []string {
+	var out []string
+	switch v := v.(type) {
+	case map[string]any:
+		data := strings.HasSuffix(path, ".tags") || strings.HasSuffix(path, ".detail")
+		for k, e := range v {
+			if !data && !snakeName.MatchString(k) {
+				out = append(out, path+"."+k)
+			}
+			out = append(out, notSnake(e, path+"."+k)...)
+		}
+	case []any:
+		for _, e := range v {
+			out = append(out, notSnake(e, path+"[]")...)
+		}
+	}
+	return out
 }

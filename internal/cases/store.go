@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/facetriage/facetriage/internal/bus"
+	"github.com/facetriage/facetriage/internal/face"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -47,19 +48,69 @@ func newID() string {
 	return "C" + strings.ToUpper(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:12]
 }
 
+// record is a case as stored: the case, and its reference faces'
+// descriptors by reference, which a Case's JSON never carries.
+type record struct {
+	Case
+	Descriptors map[string]face.Descriptor `json:"descriptors,omitempty"`
+}
+
+// encode is a case's stored form.
+func encode(c Case) ([]byte, error) {
+	r := record{Case: c}
+	for _, ref := range c.References {
+		if r.Descriptors == nil {
+			r.Descriptors = map[string]face.Descriptor{}
+		}
+		r.Descriptors[ref.ID] = ref.Descriptor
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		return nil, fmt.Errorf("cases: encoding %s: %w", c.ID, err)
+	}
+	return b, nil
+}
+
+// decode reads a stored case. A case stored before the descriptors were
+// kept beside it has each in its reference ("descriptor").
+func decode(data []byte) (Case, error) {
+	var r record
+	if err := json.Unmarshal(data, &r); err != nil {
+		return Case{}, fmt.Errorf("cases: decoding a case: %w", err)
+	}
+	if r.Descriptors == nil && len(r.References) > 0 {
+		var old struct {
+			References []struct {
+				Descriptor face.Descriptor `json:"descriptor"`
+			} `json:"references"`
+		}
+		if err := json.Unmarshal(data, &old); err != nil {
+			return Case{}, fmt.Errorf("cases: decoding a case's descriptors: %w", err)
+		}
+		for i := range r.References {
+			r.References[i].Descriptor = old.References[i].Descriptor
+		}
+		return r.Case, nil
+	}
+	for i, ref := range r.References {
+		r.References[i].Descriptor = r.Descriptors[ref.ID]
+	}
+	return r.Case, nil
+}
+
 func (s *store) get(ctx context.Context, id string) (Case, uint64, error) {
-	var c Case
 	if !validID(id) {
-		return c, 0, fmt.Errorf("%w: %q", ErrNotFound, id)
+		return Case{}, 0, fmt.Errorf("%w: %q", ErrNotFound, id)
 	}
 	e, err := s.kv.Get(ctx, id)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return c, 0, fmt.Errorf("%w: %s", ErrNotFound, id)
+		return Case{}, 0, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
 	if err != nil {
-		return c, 0, fmt.Errorf("cases: %w", err)
+		return Case{}, 0, fmt.Errorf("cases: %w", err)
 	}
-	return c, e.Revision(), json.Unmarshal(e.Value(), &c)
+	c, err := decode(e.Value())
+	return c, e.Revision(), err
 }
 
 func validID(id string) bool {
@@ -75,7 +126,7 @@ func validID(id string) bool {
 }
 
 func (s *store) create(ctx context.Context, c Case) error {
-	b, err := json.Marshal(c)
+	b, err := encode(c)
 	if err != nil {
 		return err
 	}
@@ -87,7 +138,7 @@ func (s *store) create(ctx context.Context, c Case) error {
 
 // put saves a case read at revision rev; ErrConflict if it changed since.
 func (s *store) put(ctx context.Context, c Case, rev uint64) error {
-	b, err := json.Marshal(c)
+	b, err := encode(c)
 	if err != nil {
 		return err
 	}

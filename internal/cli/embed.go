@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"image"
 	"os"
 	"path/filepath"
 	"sync"
@@ -44,7 +43,7 @@ type embedFace struct {
 	Detector   face.Detector   `json:"detector"`
 	Size       int             `json:"size"`
 	Sharpness  float64         `json:"sharpness"`
-	Landmarks  []image.Point   `json:"landmarks"`
+	Landmarks  face.Landmarks  `json:"landmarks"`
 	Descriptor face.Descriptor `json:"descriptor"`
 }
 

@@ -80,10 +80,10 @@ func (b Box) Rect() image.Rectangle { return image.Rectangle(b) }
 type Face struct {
 	Box Box `json:"box"`
 	// Landmarks are dlib's shape points (5 or 68), in photo pixels.
-	Landmarks  []image.Point `json:"landmarks,omitempty"`
-	Descriptor Descriptor    `json:"descriptor"`
-	Rotation   Rotation      `json:"rotation"`
-	Detector   Detector      `json:"detector"`
+	Landmarks  Landmarks  `json:"landmarks,omitempty"`
+	Descriptor Descriptor `json:"descriptor"`
+	Rotation   Rotation   `json:"rotation"`
+	Detector   Detector   `json:"detector"`
 	// Size is the face's side in photo pixels (the box's mean side).
 	Size int `json:"size"`
 	// Sharpness is the variance of the Laplacian of the aligned face at

@@ -1,6 +1,7 @@
 package face
 
 import (
+	"encoding/json"
 	"image"
 	"math"
 )
@@ -55,4 +56,26 @@ func RotationOf(up Vec) Rotation {
 	// head points at deg, so r = −deg brings it to 0.
 	r := int(math.Round(-deg/90)) * 90
 	return Rotation(((r % 360) + 360) % 360)
+}
+
+// Landmarks are a face's shape points, in photo pixels. Their JSON is
+// [{"x": …, "y": …}, …]; points written as image.Point's own JSON
+// ({"X": …, "Y": …}, as face records were stored before) read too, since
+// encoding/json matches names whatever their case.
+type Landmarks []image.Point
+
+// MarshalJSON writes the points with lower-case names.
+func (l Landmarks) MarshalJSON() ([]byte, error) {
+	type point struct {
+		X int `json:"x"`
+		Y int `json:"y"`
+	}
+	if l == nil {
+		return []byte("null"), nil
+	}
+	out := make([]point, len(l))
+	for i, p := range l {
+		out[i] = point{p.X, p.Y}
+	}
+	return json.Marshal(out)
 }

@@ -56,15 +56,19 @@ func PointID(photo string, faceIndex int) string {
 }
 
 // Filter restricts a query. Empty fields do not restrict.
+//
+// Its JSON (a case's filter, in the API and in storage) is snake_case; a
+// filter stored before reads too (UnmarshalJSON).
 type Filter struct {
 	// Sources and Branches: the point's value must be one of them.
-	Sources  []string
-	Branches []string
+	Sources  []string `json:"sources,omitempty" description:"Only faces from these sources."`
+	Branches []string `json:"branches,omitempty" description:"Only faces from these branches."`
 	// From and To bound the date, inclusive; a point without a date is
 	// excluded when either is set.
-	From, To time.Time
+	From time.Time `json:"from,omitzero" description:"Only photos dated on or after this time."`
+	To   time.Time `json:"to,omitzero" description:"Only photos dated on or before this time."`
 	// ExcludeIndividuals never come back (a reviewer excluded them).
-	ExcludeIndividuals []string
+	ExcludeIndividuals []string `json:"exclude_individuals,omitempty" description:"Individuals never to rank."`
 }
 
 // Query asks for the Limit nearest individuals to Vector.
