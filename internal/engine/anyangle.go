@@ -1,0 +1,274 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/facetriage/facetriage/internal/face"
+)
+
+// ViewDetector finds faces in a grey image without describing them: the
+// cheap first look of the any-angle search. models/dlibface.Pool
+// implements it; a Recognizer that does not gets the quarter-turn sweep.
+type ViewDetector interface {
+	Detect(ctx context.Context, grey []byte, size image.Point, adjust float64) ([]face.Scored, error)
+}
+
+// WarpPicture is a Picture that also makes turned views at any angle.
+// imaging.Picture implements it.
+type WarpPicture interface {
+	Picture
+	// GreyWarp is the photo scaled by scale, then mapped by m (pixel
+	// indices of the scaled photo to those of the view) onto a size
+	// canvas, in grey, one byte a pixel.
+	GreyWarp(scale float64, m [6]float64, size image.Point) ([]byte, error)
+	// WarpJPEG is the same in colour, as JPEG.
+	WarpJPEG(scale float64, m [6]float64, size image.Point, quality int) ([]byte, error)
+}
+
+// Cost is what the search for faces cost in one photo, so that the
+// expensive photos can be reported rather than hidden in an average.
+type Cost struct {
+	// Took is the wall time of the whole embedding, decoding included.
+	Took time.Duration `json:"took"`
+	// Views is the number of detector passes over whole views of the
+	// photo; Chips the number of close views of a face that were described.
+	Views, Chips int
+	// Pixels is the number of pixels the detectors scanned in whole views.
+	Pixels int64
+	// Level is how far the search had to go: "coarse" (faces found in the
+	// small views), "fine" (at the detection scale), "zoom" (at twice that),
+	// "cnn" (the CNN fallback), or "sweep" (the quarter-turn sweep, used
+	// when the any-angle search is off or unavailable).
+	Level string
+	// OverBudget is set when Options.Budget stopped the search before
+	// every level had run.
+	OverBudget bool
+}
+
+// Any-angle search parameters.
+const (
+	// DefaultCoarseSide is the longer side of the small views the search
+	// looks at first, at every angle: a face at least 80/400 of the
+	// photo's longer side is found there (see benchmarks/README.md,
+	// "Faces at any angle").
+	DefaultCoarseSide = 400
+	// DefaultCNNSide is the longer side of the views the CNN fallback sees.
+	DefaultCNNSide = 512
+	// chipFaceMin and chipFaceMax bound the face's side in a chip: HOG
+	// needs 80 px, dlib's descriptor looks at 150 px with padding.
+	chipFaceMin, chipFaceMax = 100.0, 160.0
+	// chipRatio is a chip's side over the face's.
+	chipRatio = 2.4
+	// sameSighting: two sightings are the same face when their centres lie
+	// closer than this share of the larger face.
+	sameSighting = 0.5
+)
+
+// searchTurns are the views of the any-angle search: quarter turns first,
+// then the diagonals, so each face lies within 22.5° of a view.
+var searchTurns = []float64{0, 90, 180, 270, 45, 135, 225, 315}
+
+// sighting is one detection in a turned view, in photo coordinates.
+type sighting struct {
+	center face.Vec
+	side   float64 // photo pixels
+	turn   float64 // the view's clockwise turn, degrees
+	score  float64
+}
+
+// anyAngle searches a photo for faces at any in-plane angle: small grey
+// views at eight angles first; each face seen there is described from a
+// close view turned upright (a chip). Only when the small views show no
+// face does it look at the detection scale, then at twice it for large
+// photos, then (hog+cnn) with the CNN on reduced quarter-turn views.
+func (e *Engine) anyAngle(ctx context.Context, pic WarpPicture, det ViewDetector, mode DetectMode, start time.Time, cost *Cost) ([]candidate, error) {
+	size := pic.Size()
+	long := float64(max(size.X, size.Y))
+	full := e.opts.detectionScale(size)
+	type level struct {
+		name  string
+		scale float64
+	}
+	levels := []level{{"coarse", math.Min(full, float64(e.opts.coarseSide())/long)}}
+	if levels[0].scale < full {
+		levels = append(levels, level{"fine", full})
+	}
+	if full < 1 {
+		levels = append(levels, level{"zoom", math.Min(1, 2*full)})
+	}
+	for i, l := range levels {
+		if i > 0 && e.overBudget(start, cost) {
+			return nil, nil
+		}
+		ss, err := e.sightings(ctx, pic, det, l.scale, cost)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := e.describe(ctx, pic, full, ss, cost)
+		if err != nil || len(cs) > 0 {
+			cost.Level = l.name
+			return cs, err
+		}
+	}
+	if mode != ModeFallback || e.overBudget(start, cost) {
+		return nil, nil
+	}
+	cost.Level = "cnn"
+	scale := math.Min(full, float64(e.opts.cnnSide())/long)
+	cost.Views += len(face.Rotations)
+	return e.sweep(ctx, pic, face.CNN, scale)
+}
+
+func (e *Engine) overBudget(start time.Time, cost *Cost) bool {
+	if b := e.opts.Budget; b > 0 && time.Since(start) > b {
+		cost.OverBudget = true
+		return true
+	}
+	return false
+}
+
+// sightings runs the detector on the photo at scale, turned by each of
+// searchTurns, and returns what it saw in photo coordinates.
+func (e *Engine) sightings(ctx context.Context, pic WarpPicture, det ViewDetector, scale float64, cost *Cost) ([]sighting, error) {
+	ss := pic.ScaledSize(scale)
+	var out []sighting
+	for _, turn := range searchTurns {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		m, size := turnedView(float64(ss.X), float64(ss.Y), turn)
+		grey, err := pic.GreyWarp(scale, m.index(), size)
+		if err != nil {
+			return nil, fmt.Errorf("engine: view at %g°: %w", turn, err)
+		}
+		ds, err := det.Detect(ctx, grey, size, 0)
+		if err != nil {
+			return nil, fmt.Errorf("engine: detect at %g°: %w", turn, err)
+		}
+		cost.Views++
+		cost.Pixels += int64(size.X) * int64(size.Y)
+		back := m.inverse().then(scaling(1 / scale))
+		for _, d := range ds {
+			c := back.apply(face.Vec{X: float64(d.Rect.Min.X+d.Rect.Max.X) / 2, Y: float64(d.Rect.Min.Y+d.Rect.Max.Y) / 2})
+			side := float64(d.Rect.Dx()+d.Rect.Dy()) / 2 / scale
+			out = append(out, sighting{center: c, side: side, turn: turn, score: d.Score})
+		}
+	}
+	return out, nil
+}
+
+// groupSightings puts the sightings of one face together, strongest first
+// in each group, and the groups in order of their strongest sighting.
+func groupSightings(ss []sighting) [][]sighting {
+	sort.SliceStable(ss, func(i, j int) bool { return ss[i].score > ss[j].score })
+	var groups [][]sighting
+	for _, s := range ss {
+		placed := false
+		for i, g := range groups {
+			b := g[0]
+			ratio := s.side / b.side
+			if math.Hypot(s.center.X-b.center.X, s.center.Y-b.center.Y) < sameSighting*math.Max(s.side, b.side) && ratio > 0.5 && ratio < 2 {
+				groups[i] = append(g, s)
+				placed = true
+				break
+			}
+		}
+		if !placed {
+			groups = append(groups, []sighting{s})
+		}
+	}
+	return groups
+}
+
+// describe turns each face seen into a candidate: a chip of the face,
+// turned upright as its strongest sighting says, goes to the recognizer.
+// A face whose descriptor looks upside down is tried again as the
+// sighting nearest the opposite turn says, and merge keeps the better.
+func (e *Engine) describe(ctx context.Context, pic WarpPicture, scale float64, ss []sighting, cost *Cost) ([]candidate, error) {
+	var out []candidate
+	for _, g := range groupSightings(ss) {
+		c, ok, err := e.chip(ctx, pic, scale, g[0], cost)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, c)
+		}
+		if ok && c.upright >= 0 {
+			continue
+		}
+		// Try the strongest sighting at another turn.
+		for _, s := range g[1:] {
+			if angleBetween(s.turn, g[0].turn) < 90 {
+				continue
+			}
+			c, ok, err := e.chip(ctx, pic, scale, s, cost)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, c)
+			}
+			break
+		}
+	}
+	return merge(out), nil
+}
+
+// chip describes the face of one sighting from a close view turned upright
+// by the sighting's turn, made from the photo at scale.
+func (e *Engine) chip(ctx context.Context, pic WarpPicture, scale float64, s sighting, cost *Cost) (candidate, bool, error) {
+	faceAt := s.side * scale
+	fo := math.Max(chipFaceMin, math.Min(chipFaceMax, faceAt))
+	k := fo / faceAt
+	side := int(math.Ceil(chipRatio * fo))
+	m := translate(-s.center.X*scale, -s.center.Y*scale).then(turning(s.turn)).then(scaling(k)).then(translate(float64(side)/2, float64(side)/2))
+	jpeg, err := pic.WarpJPEG(scale, m.index(), image.Pt(side, side), viewQuality)
+	if err != nil {
+		return candidate{}, false, fmt.Errorf("engine: chip: %w", err)
+	}
+	ds, err := e.rec.Recognize(ctx, jpeg, face.HOG)
+	if err != nil {
+		return candidate{}, false, fmt.Errorf("engine: chip at %g°: %w", s.turn, err)
+	}
+	cost.Chips++
+	mid := float64(side) / 2
+	best, bestDist := -1, 0.5*fo
+	for i, d := range ds {
+		r := d.Rect
+		if dist := math.Hypot(float64(r.Min.X+r.Max.X)/2-mid, float64(r.Min.Y+r.Max.Y)/2-mid); dist < bestDist {
+			best, bestDist = i, dist
+		}
+	}
+	if best < 0 {
+		return candidate{}, false, nil
+	}
+	d := ds[best]
+	back := m.inverse().then(scaling(1 / scale))
+	r := d.Rect
+	center := back.apply(face.Vec{X: float64(r.Min.X+r.Max.X) / 2, Y: float64(r.Min.Y+r.Max.Y) / 2})
+	half := float64(r.Dx()+r.Dy()) / 4 / k / scale
+	c := candidate{Face: face.Face{
+		Box:        face.Box(image.Rect(round(center.X-half), round(center.Y-half), round(center.X+half), round(center.Y+half))),
+		Descriptor: d.Descriptor,
+		Detector:   face.HOG,
+		Size:       round(2 * half),
+	}}
+	c.Landmarks = make([]image.Point, len(d.Landmarks))
+	for i, p := range d.Landmarks {
+		q := back.apply(face.Vec{X: float64(p.X) + 0.5, Y: float64(p.Y) + 0.5})
+		c.Landmarks[i] = image.Pt(int(math.Floor(q.X)), int(math.Floor(q.Y)))
+	}
+	if up, ok := face.Up(c.Landmarks); ok {
+		c.Rotation = face.RotationOf(up)
+	} else {
+		c.Rotation = face.RotationOf(upAt(s.turn))
+	}
+	c.upright = UprightScore(d.Descriptor)
+	return c, true, nil
+}
