@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"os"
+	"strconv"
 	"sort"
 	"time"
 
@@ -56,7 +58,8 @@ const (
 	// looks at first, at every angle: a face at least 80/400 of the
 	// photo's longer side is found there (see benchmarks/README.md,
 	// "Faces at any angle").
-	DefaultCoarseSide = 400
+	DefaultCoarseSide = 320
+
 	// DefaultCNNSide is the longer side of the views the CNN fallback sees.
 	DefaultCNNSide = 512
 	// chipFaceMin and chipFaceMax bound the face's side in a chip: HOG
@@ -69,9 +72,16 @@ const (
 	sameSighting = 0.5
 )
 
-// searchTurns are the views of the any-angle search: quarter turns first,
-// then the diagonals, so each face lies within 22.5° of a view.
-var searchTurns = []float64{0, 90, 180, 270, 45, 135, 225, 315}
+// sightAdjust lowers the HOG threshold in the small views: a chip that
+// finds no face costs little, a face missed there costs a finer level.
+var sightAdjust = tuneFloat("FT_ADJ", -0.4)
+
+// The views of the any-angle search: quarter turns, then diagonals, so
+// that each face lies within 22.5° of a view.
+var (
+	quarterTurns  = []float64{0, 90, 180, 270}
+	diagonalTurns = []float64{45, 135, 225, 315}
+)
 
 // sighting is one detection in a turned view, in photo coordinates.
 type sighting struct {
@@ -105,14 +115,18 @@ func (e *Engine) anyAngle(ctx context.Context, pic WarpPicture, det ViewDetector
 		if i > 0 && e.overBudget(start, cost) {
 			return nil, nil
 		}
-		ss, err := e.sightings(ctx, pic, det, l.scale, cost)
-		if err != nil {
-			return nil, err
-		}
-		cs, err := e.describe(ctx, pic, full, ss, cost)
-		if err != nil || len(cs) > 0 {
-			cost.Level = l.name
-			return cs, err
+		// Quarter turns first: HOG sees most faces within about 25° of a
+		// view. The diagonals only when those show no face.
+		for _, turns := range [][]float64{quarterTurns, diagonalTurns} {
+			ss, err := e.sightings(ctx, pic, det, l.scale, turns, cost)
+			if err != nil {
+				return nil, err
+			}
+			cs, err := e.describe(ctx, pic, full, ss, cost)
+			if err != nil || len(cs) > 0 {
+				cost.Level = l.name
+				return cs, err
+			}
 		}
 	}
 	if mode != ModeFallback || e.overBudget(start, cost) {
@@ -134,10 +148,10 @@ func (e *Engine) overBudget(start time.Time, cost *Cost) bool {
 
 // sightings runs the detector on the photo at scale, turned by each of
 // searchTurns, and returns what it saw in photo coordinates.
-func (e *Engine) sightings(ctx context.Context, pic WarpPicture, det ViewDetector, scale float64, cost *Cost) ([]sighting, error) {
+func (e *Engine) sightings(ctx context.Context, pic WarpPicture, det ViewDetector, scale float64, turns []float64, cost *Cost) ([]sighting, error) {
 	ss := pic.ScaledSize(scale)
 	var out []sighting
-	for _, turn := range searchTurns {
+	for _, turn := range turns {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -146,7 +160,7 @@ func (e *Engine) sightings(ctx context.Context, pic WarpPicture, det ViewDetecto
 		if err != nil {
 			return nil, fmt.Errorf("engine: view at %g°: %w", turn, err)
 		}
-		ds, err := det.Detect(ctx, grey, size, 0)
+		ds, err := det.Detect(ctx, grey, size, sightAdjust)
 		if err != nil {
 			return nil, fmt.Errorf("engine: detect at %g°: %w", turn, err)
 		}
@@ -271,4 +285,11 @@ func (e *Engine) chip(ctx context.Context, pic WarpPicture, scale float64, s sig
 	}
 	c.upright = UprightScore(d.Descriptor)
 	return c, true, nil
+}
+
+func tuneFloat(k string, d float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(k), 64); err == nil {
+		return v
+	}
+	return d
 }
