@@ -64,12 +64,18 @@ const (
 	DefaultCNNSide = 512
 	// chipFaceMin and chipFaceMax bound the face's side in a chip: HOG
 	// needs 80 px, dlib's descriptor looks at 150 px with padding.
-	chipFaceMin, chipFaceMax = 100.0, 160.0
+	chipFaceMin, chipFaceMax = 100.0, 200.0
 	// chipRatio is a chip's side over the face's.
 	chipRatio = 2.4
 	// sameSighting: two sightings are the same face when their centres lie
 	// closer than this share of the larger face.
 	sameSighting = 0.5
+	// hogWindow is the side of the smallest face dlib's HOG detector finds.
+	hogWindow = 80.0
+	// firmUpright is the upright score (log-odds) above which a face ends
+	// the search: upside-down detections score about −3 and below, and
+	// some upright faces a little under 0.
+	firmUpright = -2.0
 )
 
 // sightAdjust lowers the HOG threshold in the small views: a chip that
@@ -111,23 +117,42 @@ func (e *Engine) anyAngle(ctx context.Context, pic WarpPicture, det ViewDetector
 	if full < 1 {
 		levels = append(levels, level{"zoom", math.Min(1, 2*full)})
 	}
+	// A level ends the search when it finds a firm face: one that looks
+	// upright and that the detector saw at its own size in the level's
+	// views. Faces seen there only by the lowered threshold, too small for
+	// the level, may have smaller neighbours: the next level looks for
+	// them, and merging drops the faces found twice. dlib's HOG also fires
+	// on some upside-down faces; those do not end the search either.
+	var found []candidate
 	for i, l := range levels {
 		if i > 0 && e.overBudget(start, cost) {
-			return nil, nil
+			break
 		}
 		// Quarter turns first: HOG sees most faces within about 25° of a
-		// view. The diagonals only when those show no face.
+		// view. The diagonals only when those show no upright face.
 		for _, turns := range [][]float64{quarterTurns, diagonalTurns} {
 			ss, err := e.sightings(ctx, pic, det, l.scale, turns, cost)
 			if err != nil {
 				return nil, err
 			}
 			cs, err := e.describe(ctx, pic, full, ss, cost)
-			if err != nil || len(cs) > 0 {
+			if err != nil {
+				return nil, err
+			}
+			found = append(found, cs...)
+			if len(cs) > 0 {
 				cost.Level = l.name
-				return cs, err
+			}
+			if firm(cs, l.scale) {
+				return merge(found), nil
+			}
+			if anyUpright(cs) {
+				break
 			}
 		}
+	}
+	if len(found) > 0 {
+		return merge(found), nil
 	}
 	if mode != ModeFallback || e.overBudget(start, cost) {
 		return nil, nil
@@ -216,22 +241,45 @@ func (e *Engine) describe(ctx context.Context, pic WarpPicture, scale float64, s
 		if ok && c.upright >= 0 {
 			continue
 		}
-		// Try the strongest sighting at another turn.
+		// Try the strongest sighting at another turn, or else the face
+		// turned the other way up.
+		other := g[0]
+		other.turn = math.Mod(other.turn+180, 360)
 		for _, s := range g[1:] {
-			if angleBetween(s.turn, g[0].turn) < 90 {
-				continue
+			if angleBetween(s.turn, g[0].turn) >= 90 {
+				other = s
+				break
 			}
-			c, ok, err := e.chip(ctx, pic, scale, s, cost)
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				out = append(out, c)
-			}
-			break
+		}
+		c, ok, err = e.chip(ctx, pic, scale, other, cost)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, c)
 		}
 	}
 	return merge(out), nil
+}
+
+// firm reports whether a face looks upright and is at least the HOG
+// window's side in views at scale.
+func firm(cs []candidate, scale float64) bool {
+	for _, c := range cs {
+		if c.upright >= firmUpright && float64(c.Size)*scale >= hogWindow {
+			return true
+		}
+	}
+	return false
+}
+
+func anyUpright(cs []candidate) bool {
+	for _, c := range cs {
+		if c.upright >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // chip describes the face of one sighting from a close view turned upright
@@ -241,7 +289,13 @@ func (e *Engine) chip(ctx context.Context, pic WarpPicture, scale float64, s sig
 	fo := math.Max(chipFaceMin, math.Min(chipFaceMax, faceAt))
 	k := fo / faceAt
 	side := int(math.Ceil(chipRatio * fo))
-	m := translate(-s.center.X*scale, -s.center.Y*scale).then(turning(s.turn)).then(scaling(k)).then(translate(float64(side)/2, float64(side)/2))
+	cx, cy := s.center.X*scale, s.center.Y*scale
+	if k == 1 {
+		// Whole pixels: a chip at a quarter turn is then a plain copy.
+		cx, cy = math.Round(cx), math.Round(cy)
+		side += side % 2
+	}
+	m := translate(-cx, -cy).then(turning(s.turn)).then(scaling(k)).then(translate(float64(side)/2, float64(side)/2))
 	jpeg, err := pic.WarpJPEG(scale, m.index(), image.Pt(side, side), viewQuality)
 	if err != nil {
 		return candidate{}, false, fmt.Errorf("engine: chip: %w", err)
