@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"image"
 	"math"
-	"os"
-	"strconv"
 	"sort"
 	"time"
 
@@ -80,7 +78,7 @@ const (
 
 // sightAdjust lowers the HOG threshold in the small views: a chip that
 // finds no face costs little, a face missed there costs a finer level.
-var sightAdjust = tuneFloat("FT_ADJ", -0.4)
+const sightAdjust = -0.4
 
 // The views of the any-angle search: quarter turns, then diagonals, so
 // that each face lies within 22.5° of a view.
@@ -321,17 +319,21 @@ func (e *Engine) chip(ctx context.Context, pic WarpPicture, scale float64, s sig
 	r := d.Rect
 	center := back.apply(face.Vec{X: float64(r.Min.X+r.Max.X) / 2, Y: float64(r.Min.Y+r.Max.Y) / 2})
 	half := float64(r.Dx()+r.Dy()) / 4 / k / scale
-	c := candidate{Face: face.Face{
-		Box:        face.Box(image.Rect(round(center.X-half), round(center.Y-half), round(center.X+half), round(center.Y+half))),
-		Descriptor: d.Descriptor,
-		Detector:   face.HOG,
-		Size:       round(2 * half),
-	}}
+	c := candidate{Face: face.Face{Descriptor: d.Descriptor, Detector: face.HOG, Size: round(2 * half)}}
 	c.Landmarks = make([]image.Point, len(d.Landmarks))
+	var centroid face.Vec
 	for i, p := range d.Landmarks {
 		q := back.apply(face.Vec{X: float64(p.X) + 0.5, Y: float64(p.Y) + 0.5})
 		c.Landmarks[i] = image.Pt(int(math.Floor(q.X)), int(math.Floor(q.Y)))
+		centroid.X += q.X / float64(len(d.Landmarks))
+		centroid.Y += q.Y / float64(len(d.Landmarks))
 	}
+	// The box is centred on the landmarks: HOG's box moves by a cell (8
+	// px of the chip) with the chip's placement, the landmarks do not.
+	if len(d.Landmarks) > 0 {
+		center = centroid
+	}
+	c.Box = face.Box(image.Rect(round(center.X-half), round(center.Y-half), round(center.X+half), round(center.Y+half)))
 	if up, ok := face.Up(c.Landmarks); ok {
 		c.Rotation = face.RotationOf(up)
 	} else {
@@ -339,11 +341,4 @@ func (e *Engine) chip(ctx context.Context, pic WarpPicture, scale float64, s sig
 	}
 	c.upright = UprightScore(d.Descriptor)
 	return c, true, nil
-}
-
-func tuneFloat(k string, d float64) float64 {
-	if v, err := strconv.ParseFloat(os.Getenv(k), 64); err == nil {
-		return v
-	}
-	return d
 }

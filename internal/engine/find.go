@@ -26,14 +26,14 @@ func (e *Engine) find(ctx context.Context, pic Picture, mode DetectMode, start t
 
 func (o Options) coarseSide() int {
 	if o.CoarseSide <= 0 {
-		return int(tuneFloat("FT_COARSE", DefaultCoarseSide))
+		return DefaultCoarseSide
 	}
 	return o.CoarseSide
 }
 
 func (o Options) cnnSide() int {
 	if o.CNNSide <= 0 {
-		return int(tuneFloat("FT_CNN", DefaultCNNSide))
+		return DefaultCNNSide
 	}
 	return o.CNNSide
 }
