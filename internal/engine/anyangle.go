@@ -70,6 +70,9 @@ const (
 	sameSighting = 0.5
 	// hogWindow is the side of the smallest face dlib's HOG detector finds.
 	hogWindow = 80.0
+	// straightenAbove is the tilt, in degrees, above which a face found in
+	// a chip is described again from a chip its landmarks turn upright.
+	straightenAbove = 10.0
 	// firmUpright is the upright score (log-odds) above which a face ends
 	// the search: upside-down detections score about −3 and below, and
 	// some upright faces a little under 0.
@@ -283,6 +286,36 @@ func anyUpright(cs []candidate) bool {
 // chip describes the face of one sighting from a close view turned upright
 // by the sighting's turn, made from the photo at scale.
 func (e *Engine) chip(ctx context.Context, pic WarpPicture, scale float64, s sighting, cost *Cost) (candidate, bool, error) {
+	c, ok, err := e.chipOnce(ctx, pic, scale, s, cost)
+	if err != nil || !ok {
+		return c, ok, err
+	}
+	// Landmarks straighten what a view found tilted: a face more than
+	// straightenAbove from upright in its chip is described again from a
+	// chip turned by its landmarks (dlib's landmarks and descriptor are
+	// surest on upright faces).
+	up, has := face.Up(c.Landmarks)
+	if !has {
+		return c, true, nil
+	}
+	t := turnOf(up)
+	if angleBetween(t, s.turn) <= straightenAbove {
+		return c, true, nil
+	}
+	again := sighting{center: boxCentre(c.Box), side: float64(c.Size), turn: t, score: s.score}
+	c2, ok2, err := e.chipOnce(ctx, pic, scale, again, cost)
+	if err != nil || !ok2 {
+		return c, true, err
+	}
+	return c2, true, nil
+}
+
+func boxCentre(b face.Box) face.Vec {
+	return face.Vec{X: float64(b.Min.X+b.Max.X) / 2, Y: float64(b.Min.Y+b.Max.Y) / 2}
+}
+
+// chipOnce describes the face of one sighting from one chip.
+func (e *Engine) chipOnce(ctx context.Context, pic WarpPicture, scale float64, s sighting, cost *Cost) (candidate, bool, error) {
 	faceAt := s.side * scale
 	fo := math.Max(chipFaceMin, math.Min(chipFaceMax, faceAt))
 	k := fo / faceAt
