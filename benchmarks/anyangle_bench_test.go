@@ -208,7 +208,7 @@ func BenchmarkAnyAngle(b *testing.B) {
 				}
 				ok := ts[k].add(p, r, took, used, maxDist)
 				if verbose {
-					fmt.Printf("%s %.0f° %s: %v cpu %v level=%s views=%d px=%d chips=%d faces=%d found=%v", filepath.Base(p.name), p.angle, v.name, took.Round(time.Millisecond), used.Round(time.Millisecond), r.Cost.Level, r.Cost.Views, r.Cost.Pixels, r.Cost.Chips, len(r.Faces), ok)
+					fmt.Printf("%s %.0f° %s: %v cpu %v level=%s views=%d px=%d chips=%d probes=%d faces=%d found=%v", filepath.Base(p.name), p.angle, v.name, took.Round(time.Millisecond), used.Round(time.Millisecond), r.Cost.Level, r.Cost.Views, r.Cost.Pixels, r.Cost.Chips, r.Cost.Probes, len(r.Faces), ok)
 					fmt.Println()
 				}
 			}

@@ -36,8 +36,9 @@ type Cost struct {
 	// Took is the wall time of the whole embedding, decoding included.
 	Took time.Duration `json:"took"`
 	// Views is the number of detector passes over whole views of the
-	// photo; Chips the number of close views of a face that were described.
-	Views, Chips int
+	// photo; Chips the number of close views of a face that were described;
+	// Probes the number of small grey chips that found a face's tilt.
+	Views, Chips, Probes int
 	// Pixels is the number of pixels the detectors scanned in whole views.
 	Pixels int64
 	// Level is how far the search had to go: "coarse" (faces found in the
@@ -70,6 +71,8 @@ const (
 	sameSighting = 0.5
 	// hogWindow is the side of the smallest face dlib's HOG detector finds.
 	hogWindow = 80.0
+	// probeFace is the face's side in the chips that find its tilt.
+	probeFace = 100.0
 	// straightenAbove is the tilt, in degrees, above which a face found in
 	// a chip is described again from a chip its landmarks turn upright.
 	straightenAbove = 10.0
@@ -136,7 +139,7 @@ func (e *Engine) anyAngle(ctx context.Context, pic WarpPicture, det ViewDetector
 			if err != nil {
 				return nil, err
 			}
-			cs, err := e.describe(ctx, pic, full, ss, cost)
+			cs, err := e.describe(ctx, pic, l.scale, full, ss, cost)
 			if err != nil {
 				return nil, err
 			}
@@ -229,9 +232,14 @@ func groupSightings(ss []sighting) [][]sighting {
 // turned upright as its strongest sighting says, goes to the recognizer.
 // A face whose descriptor looks upside down is tried again as the
 // sighting nearest the opposite turn says, and merge keeps the better.
-func (e *Engine) describe(ctx context.Context, pic WarpPicture, scale float64, ss []sighting, cost *Cost) ([]candidate, error) {
+func (e *Engine) describe(ctx context.Context, pic WarpPicture, level, scale float64, ss []sighting, cost *Cost) ([]candidate, error) {
 	var out []candidate
 	for _, g := range groupSightings(ss) {
+		if t, ok, err := e.bestTurn(ctx, pic, level, g[0], cost); err != nil {
+			return nil, err
+		} else if ok {
+			g[0].turn = t
+		}
 		c, ok, err := e.chip(ctx, pic, scale, g[0], cost)
 		if err != nil {
 			return nil, err
@@ -308,6 +316,46 @@ func (e *Engine) chip(ctx context.Context, pic WarpPicture, scale float64, s sig
 		return c, true, err
 	}
 	return c2, true, nil
+}
+
+// probeTurns are the turns, from a sighting's view, at which small grey
+// chips of the face are shown to the detector to find how the face is
+// tilted, before it is described once (a description costs as much as
+// about ten such looks).
+var probeTurns = []float64{0, -16, 16, -32, 32}
+
+// bestTurn is the turn at which the detector scores the sighting's face
+// highest, from grey chips made at the level's scale.
+func (e *Engine) bestTurn(ctx context.Context, pic WarpPicture, level float64, s sighting, cost *Cost) (float64, bool, error) {
+	det, ok := e.rec.(ViewDetector)
+	if !ok {
+		return 0, false, nil
+	}
+	faceAt := s.side * level
+	k := probeFace / faceAt
+	side := int(math.Ceil(chipRatio * probeFace))
+	mid := float64(side) / 2
+	best, bestScore, found := s.turn, math.Inf(-1), false
+	for _, d := range probeTurns {
+		t := math.Mod(s.turn+d+360, 360)
+		m := translate(-s.center.X*level, -s.center.Y*level).then(turning(t)).then(scaling(k)).then(translate(mid, mid))
+		grey, err := pic.GreyWarp(level, m.index(), image.Pt(side, side))
+		if err != nil {
+			return 0, false, fmt.Errorf("engine: probe: %w", err)
+		}
+		ds, err := det.Detect(ctx, grey, image.Pt(side, side), sightAdjust)
+		if err != nil {
+			return 0, false, fmt.Errorf("engine: probe at %g°: %w", t, err)
+		}
+		cost.Probes++
+		for _, r := range ds {
+			c := face.Vec{X: float64(r.Rect.Min.X+r.Rect.Max.X) / 2, Y: float64(r.Rect.Min.Y+r.Rect.Max.Y) / 2}
+			if math.Hypot(c.X-mid, c.Y-mid) < 0.5*probeFace && r.Score > bestScore {
+				best, bestScore, found = t, r.Score, true
+			}
+		}
+	}
+	return best, found, nil
 }
 
 func boxCentre(b face.Box) face.Vec {
