@@ -71,6 +71,10 @@ const (
 	sameSighting = 0.5
 	// hogWindow is the side of the smallest face dlib's HOG detector finds.
 	hogWindow = 80.0
+	// firmSide is the side, in pixels of a level's views, of a face that
+	// ends the search: three quarters of HOG's window, since faces a
+	// little smaller are found there with the lowered threshold.
+	firmSide = 0.75 * hogWindow
 	// probeFace is the face's side in the chips that find its tilt.
 	probeFace = 100.0
 	// straightenAbove is the tilt, in degrees, above which a face found in
@@ -122,8 +126,7 @@ func (e *Engine) anyAngle(ctx context.Context, pic WarpPicture, det ViewDetector
 		levels = append(levels, level{"zoom", math.Min(1, 2*full)})
 	}
 	// A level ends the search when it finds a firm face: one that looks
-	// upright and that the detector saw at its own size in the level's
-	// views. Faces seen there only by the lowered threshold, too small for
+	// upright and about the detector's window in the level's views. Faces seen there only by the lowered threshold, too small for
 	// the level, may have smaller neighbours: the next level looks for
 	// them, and merging drops the faces found twice. dlib's HOG also fires
 	// on some upside-down faces; those do not end the search either.
@@ -271,11 +274,11 @@ func (e *Engine) describe(ctx context.Context, pic WarpPicture, level, scale flo
 	return merge(out), nil
 }
 
-// firm reports whether a face looks upright and is at least the HOG
-// window's side in views at scale.
+// firm reports whether a face looks upright and is at least firmSide in
+// views at scale.
 func firm(cs []candidate, scale float64) bool {
 	for _, c := range cs {
-		if c.upright >= firmUpright && float64(c.Size)*scale >= hogWindow {
+		if c.upright >= firmUpright && float64(c.Size)*scale >= firmSide {
 			return true
 		}
 	}
@@ -322,7 +325,7 @@ func (e *Engine) chip(ctx context.Context, pic WarpPicture, scale float64, s sig
 // chips of the face are shown to the detector to find how the face is
 // tilted, before it is described once (a description costs as much as
 // about ten such looks).
-var probeTurns = []float64{0, -16, 16, -32, 32}
+var probeTurns = []float64{0, -22, 22}
 
 // bestTurn is the turn at which the detector scores the sighting's face
 // highest, from grey chips made at the level's scale.

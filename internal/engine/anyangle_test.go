@@ -80,8 +80,8 @@ func TestFirm(t *testing.T) {
 	if !firm([]candidate{c}, 0.5) {
 		t.Error("a 100 px upright face is not firm")
 	}
-	if firm([]candidate{c}, 0.3) {
-		t.Error("a 60 px face is firm")
+	if firm([]candidate{c}, 0.25) {
+		t.Error("a 50 px face is firm")
 	}
 	c.upright = -3
 	if firm([]candidate{c}, 1) {
