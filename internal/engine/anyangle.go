@@ -79,7 +79,7 @@ const (
 	probeFace = 100.0
 	// straightenAbove is the tilt, in degrees, above which a face found in
 	// a chip is described again from a chip its landmarks turn upright.
-	straightenAbove = 10.0
+	straightenAbove = 20.0
 	// firmUpright is the upright score (log-odds) above which a face ends
 	// the search: upside-down detections score about −3 and below, and
 	// some upright faces a little under 0.
