@@ -437,4 +437,3 @@ func walkJSON(v any, path string, fn func(path string, v any)) {
 		}
 	}
 }
-
