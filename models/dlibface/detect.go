@@ -1,5 +1,3 @@
-//go:build cgo
-
 package dlibface
 
 // #cgo CXXFLAGS: -std=c++14 -O3 -DNDEBUG
