@@ -88,9 +88,6 @@ type Decision struct {
 	CopyFaces []int
 	// Individuals is the individual of each face.
 	Individuals []string
-	// Group is the original and its other copies: an individual that
-	// already lists one of them does not list this photo again.
-	Group []string
 	// Rekeyed are other photos' faces whose individual changed (a numbered
 	// copy gave the original's face its number), already written: the
 	// caller re-indexes them with their photos.
@@ -271,7 +268,6 @@ func (l *Linker) join(ctx context.Context, p archive.Photo, root string, mapping
 		return fmt.Errorf("dedup: %w", err)
 	}
 	dec.Original, dec.CopyFaces, dec.Individuals = root, mapping, inds
-	dec.Group = append([]string{root}, slices.DeleteFunc(slices.Clone(r.Copies), func(s string) bool { return s == p.SHA256 })...)
 	for _, j := range anchoredOwn { // idempotent: also finishes a rekey a crash cut short
 		rk, err := l.rekey(ctx, r, j, own)
 		if err != nil {
@@ -372,12 +368,18 @@ func (l *Linker) Settle(ctx context.Context, sha string, dec Decision) error {
 }
 
 // List adds a photo to an individual's photos, unless the individual
-// already lists the same photograph (group: the original and its other
-// copies), and, for a numbered individual, recomputes which of its faces
-// disagree with the others.
-func (l *Linker) List(ctx context.Context, key, photo string, group []string) error {
+// already lists the same photograph (the photo's original, or another copy
+// of it), and, for a numbered individual, recomputes which of its faces
+// disagree with the others. The original's copies are read inside the
+// individual's compare-and-swap: two copies listed at once see each other,
+// as each joined its original (Resolve) before it is listed.
+func (l *Linker) List(ctx context.Context, key, photo, original string) error {
 	_, err := l.Catalogue.UpdateIndividual(ctx, key, func(ind *archive.Individual) error {
-		if slices.Contains(ind.Photos, photo) || slices.ContainsFunc(group, func(g string) bool { return slices.Contains(ind.Photos, g) }) {
+		group, err := l.group(ctx, photo, original)
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(group, func(g string) bool { return slices.Contains(ind.Photos, g) }) {
 			return nil
 		}
 		archive.AddPhoto(ind, photo)
@@ -404,6 +406,19 @@ func (l *Linker) List(ctx context.Context, key, photo string, group []string) er
 		return nil
 	})
 	return err
+}
+
+// group is the photo, its original and the original's copies: the files
+// of one photograph.
+func (l *Linker) group(ctx context.Context, photo, original string) ([]string, error) {
+	if original == "" {
+		return []string{photo}, nil
+	}
+	r, err := l.Catalogue.Photo(ctx, original)
+	if err != nil {
+		return nil, fmt.Errorf("dedup: %w", err)
+	}
+	return append([]string{photo, original}, r.Copies...), nil
 }
 
 // Verify re-reads the original of a copy without a number after its faces

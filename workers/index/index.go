@@ -33,7 +33,7 @@ type Catalogue interface {
 // Linker links near-duplicates (dedup.Linker).
 type Linker interface {
 	Resolve(ctx context.Context, p archive.Photo, faces []face.Descriptor) (dedup.Decision, error)
-	List(ctx context.Context, key, photo string, group []string) error
+	List(ctx context.Context, key, photo, original string) error
 	Settle(ctx context.Context, sha string, dec dedup.Decision) error
 	Verify(ctx context.Context, p archive.Photo, dec dedup.Decision, recs []archive.FaceRecord) ([]archive.FaceRecord, error)
 }
@@ -167,7 +167,7 @@ func (s *Stage) records(ctx context.Context, m pipeline.Msg) (written, error) {
 		if s.Dups == nil {
 			err = s.Catalogue.AddToIndividual(ctx, r.Individual, j.Sha256)
 		} else {
-			err = s.Dups.List(ctx, r.Individual, j.Sha256, dec.Group)
+			err = s.Dups.List(ctx, r.Individual, j.Sha256, dec.Original)
 		}
 		if err != nil {
 			return w, fmt.Errorf("index: %w", err)
