@@ -28,7 +28,7 @@ type evalCmd struct {
 	Out             string   `name:"out" default:"eval-results" type:"path" help:"Where to write results.json and report.md."`
 	Cache           string   `name:"cache" type:"path" help:"Keep embeddings here, so a run can resume and experiments reuse them (default: OUT/cache)."`
 	Limit           int      `name:"limit" help:"Use this many probe identities (and twice as many distractors); 0: all."`
-	Conditions      []string `name:"condition" help:"Archive conditions to run (default: all: upright, rotated, small, blur, dark, jpeg20)."`
+	Conditions      []string `name:"condition" help:"Archive conditions to run (default: all: upright, rotated, anyangle, small, blur, dark, jpeg20)."`
 	Experiments     bool     `name:"experiments" help:"Also measure the candidate improvements."`
 	WriteThresholds string   `name:"write-thresholds" type:"path" help:"Write the chosen thresholds to this file (the product's is internal/match/thresholds.json)."`
 	Seed            int64    `name:"seed" default:"1" help:"Seed of the random rotations and impostor pairs."`
@@ -48,6 +48,10 @@ func conditions(seed int64) []eval.Condition {
 				h := fnv.New32a()
 				fmt.Fprintf(h, "%d:%s", seed, path)
 				return imaging.Degrade(data, imaging.Degradation{QuarterTurns: int(h.Sum32() % 4)})
+			}},
+		{Name: "anyangle", About: "Each archive photo turned by a uniformly random angle (seeded), on a canvas enlarged to hold it, the corners grey: bodies do not lie at quarter turns.",
+			Degrade: func(data []byte, path string) ([]byte, error) {
+				return imaging.Degrade(data, imaging.Degradation{Angle: eval.AnyAngle(seed, path)})
 			}},
 		{Name: "small", About: "Archive photos scaled by 0.36, so that faces are about 40 px across.", Degrade: deg(imaging.Degradation{Scale: 0.36})},
 		{Name: "blur", About: "Gaussian blur, sigma 3 px.", Degrade: deg(imaging.Degradation{BlurSigma: 3})},
@@ -84,15 +88,17 @@ func (c *evalCmd) Run(e *env) error {
 		return fmt.Errorf("eval: %w (run `facetriage models fetch`)", err)
 	}
 	defer prod.Close()
-	// The product as shipped: the rotation sweep with HOG, the CNN on the
-	// photos where HOG finds no face, individuals ranked.
-	product := eval.Method{Name: "product", Individuals: true, Cache: "product", FallbackCache: "product-cnn",
+	// The product as shipped: the any-angle search with HOG, and on the
+	// photos where it finds no face the shipped detector again (HOG, then
+	// the CNN at reduced scale), individuals ranked. Embed alone is the
+	// product with HOG only (experiments).
+	product := eval.Method{Name: "product", Individuals: true, Cache: "product-anyangle", FallbackCache: "product-anyangle-cnn",
 		Embed: func(ctx context.Context, data []byte) ([]face.Descriptor, error) {
 			r, err := prod.EmbedWith(ctx, data, engine.ModeHOG)
 			return descriptors(r.Faces), err
 		},
 		Fallback: func(ctx context.Context, data []byte) ([]face.Descriptor, error) {
-			r, err := prod.EmbedWith(ctx, data, engine.ModeCNN)
+			r, err := prod.EmbedWith(ctx, data, engine.ModeFallback)
 			return descriptors(r.Faces), err
 		}}
 	// The baseline: plain go-face on the photo as it is: upright HOG, no
@@ -119,7 +125,7 @@ func (c *evalCmd) Run(e *env) error {
 			}
 		}
 		if len(keep) != len(c.Conditions) {
-			return usageError{fmt.Errorf("--condition: want some of upright, rotated, small, blur, dark, jpeg20")}
+			return usageError{fmt.Errorf("--condition: want some of upright, rotated, anyangle, small, blur, dark, jpeg20")}
 		}
 		conds = keep
 	}

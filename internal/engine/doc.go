@@ -7,8 +7,18 @@
 // here, so the sweep, the coordinate mapping and the merging are tested
 // without cgo.
 //
-// A photo is scaled for detection, then turned by 0°, 90°, 180° and 270°;
-// each turned view goes to the recognizer. Detections are mapped back to the
-// photo's own pixels and merged, so a face found at two rotations counts
-// once (see merge.go for which detection is kept).
+// With a recognizer that can also detect without describing (ViewDetector,
+// models/dlibface), faces are found at any in-plane angle (anyangle.go):
+// small grey views of the photo turned by quarter turns, then by the
+// diagonals, go to dlib's HOG detector alone; each face seen there is
+// described from a close view (a chip) turned upright, and straightened
+// again by its landmarks when it is still tilted. Larger views follow only
+// when the small ones show no face of their size; the CNN comes last, on
+// reduced views. Result.Cost reports what each photo cost.
+//
+// Otherwise (and with Options.QuarterTurns) a photo is scaled for
+// detection, then turned by 0°, 90°, 180° and 270°; each turned view goes to
+// the recognizer. Either way detections are mapped back to the photo's own
+// pixels and merged, so a face found twice counts once (see merge.go for
+// which detection is kept).
 package engine

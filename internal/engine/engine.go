@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/facetriage/facetriage/internal/face"
 	"github.com/facetriage/facetriage/internal/imgfile"
@@ -32,6 +33,9 @@ type Result struct {
 	// Width and Height are the upright size, after the EXIF orientation.
 	Width, Height int
 	Faces         []face.Face
+	// Cost is what finding the faces cost (time, views, how far the
+	// search went), for the stage to log and report.
+	Cost Cost
 }
 
 // Embed decodes a photo and finds and describes every face in it. A photo
@@ -42,7 +46,9 @@ func (e *Engine) Embed(ctx context.Context, data []byte) (Result, error) {
 }
 
 // EmbedWith is Embed with the detection mode chosen for this call.
-func (e *Engine) EmbedWith(ctx context.Context, data []byte, mode DetectMode) (Result, error) {
+func (e *Engine) EmbedWith(ctx context.Context, data []byte, mode DetectMode) (res Result, err error) {
+	start := time.Now()
+	defer func() { res.Cost.Took = time.Since(start) }()
 	if mode == "" {
 		mode = e.opts.mode()
 	}
@@ -53,15 +59,12 @@ func (e *Engine) EmbedWith(ctx context.Context, data []byte, mode DetectMode) (R
 	}
 	defer pic.Close()
 	size := pic.Size()
-	res := Result{Info: info, Width: size.X, Height: size.Y}
+	res = Result{Info: info, Width: size.X, Height: size.Y}
 
 	var cs []candidate
 	switch mode {
 	case ModeHOG, ModeFallback:
-		cs, err = e.search(ctx, pic, face.HOG)
-		if err == nil && len(cs) == 0 && mode == ModeFallback {
-			cs, err = e.search(ctx, pic, face.CNN)
-		}
+		cs, err = e.find(ctx, pic, mode, start, &res.Cost)
 	case ModeCNN:
 		cs, err = e.search(ctx, pic, face.CNN)
 	default:

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/facetriage/facetriage/internal/face"
 )
@@ -41,6 +42,18 @@ type Options struct {
 	Crops bool
 	// CropSide is the crop's side in pixels (default 256).
 	CropSide int
+	// QuarterTurns searches at quarter turns only (the sweep of 0°, 90°,
+	// 180° and 270° at the detection scale) instead of at any angle.
+	QuarterTurns bool
+	// CoarseSide is the longer side of the small views the any-angle
+	// search looks at first (default DefaultCoarseSide).
+	CoarseSide int
+	// CNNSide is the longer side of the CNN fallback's views (default
+	// DefaultCNNSide).
+	CNNSide int
+	// Budget, when set, stops the search of one photo at the next level
+	// once it has taken this long; the result reports it (Cost.OverBudget).
+	Budget time.Duration
 }
 
 // Defaults.
@@ -69,7 +82,7 @@ func (o Options) Validate() error {
 	if o.MaxSide < 0 || (o.MaxSide > 0 && o.MaxSide < 64) {
 		return fmt.Errorf("engine: max side %d: want at least 64", o.MaxSide)
 	}
-	if o.MaxPixels < 0 || o.UpsampleBelow < 0 || o.CropSide < 0 {
+	if o.MaxPixels < 0 || o.UpsampleBelow < 0 || o.CropSide < 0 || o.CoarseSide < 0 || o.CNNSide < 0 || o.Budget < 0 {
 		return fmt.Errorf("engine: negative option in %+v", o)
 	}
 	return nil

@@ -17,6 +17,9 @@ type Picture struct {
 	mat    gocv.Mat
 	scaled gocv.Mat
 	scale  float64
+	// grey and greyScale cache the grey photo at one scale (warp.go).
+	grey      gocv.Mat
+	greyScale float64
 }
 
 // Decode inspects data (see imgfile.Inspect), decodes it and applies the
@@ -89,4 +92,6 @@ func (p *Picture) Close() {
 	p.mat.Close()
 	p.scaled.Close()
 	p.scale = 0
+	p.grey.Close()
+	p.greyScale = 0
 }

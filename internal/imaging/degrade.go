@@ -5,6 +5,7 @@ package imaging
 import (
 	"fmt"
 	"image"
+	"math"
 
 	"gocv.io/x/gocv"
 
@@ -16,6 +17,9 @@ import (
 type Degradation struct {
 	// QuarterTurns turns the photo clockwise (bodies lying down).
 	QuarterTurns int
+	// Angle turns the photo clockwise by this many degrees, after the
+	// quarter turns, on a canvas enlarged to hold it, the corners grey.
+	Angle float64
 	// Scale resizes the photo (faces far from the camera, small scans).
 	Scale float64
 	// BlurSigma is a Gaussian blur's sigma in pixels, after scaling.
@@ -64,6 +68,9 @@ func Degrade(data []byte, d Degradation) ([]byte, error) {
 		n := gocv.NewMat()
 		gocv.Rotate(m, &n, [...]gocv.RotateFlag{0, gocv.Rotate90Clockwise, gocv.Rotate180Clockwise, gocv.Rotate90CounterClockwise}[q])
 		replace(n)
+	}
+	if a := math.Mod(d.Angle, 360); a != 0 {
+		replace(turn(m, a))
 	}
 	q := d.Quality
 	if q <= 0 {

@@ -34,6 +34,7 @@ type Pool struct {
 	free chan *goface.Recognizer
 	all  []*goface.Recognizer
 	once sync.Once
+	hog  hogSet // detection only (detect.go)
 }
 
 // Open loads cfg.Size recognizers. A missing or unreadable model file is an
@@ -107,5 +108,6 @@ func (p *Pool) Close() {
 		for _, r := range p.all {
 			r.Close()
 		}
+		p.hog.close()
 	})
 }
