@@ -1,3 +1,5 @@
+//go:build cgo
+
 package dlibface
 
 // #cgo CXXFLAGS: -std=c++14 -O3 -DNDEBUG
