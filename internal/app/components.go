@@ -127,7 +127,7 @@ func (rt *Runtime) RunWorkers(ctx context.Context, w Workers, eng faces.Engine, 
 			return nil, errors.New("app: the faces stage needs the face engine")
 		}
 		add(w.Faces, &faces.Stage{Engine: eng, Catalogue: rt.Catalog, Publisher: pub, Model: rt.ModelID(),
-			Hasher: dedup.PhotoHasher{Decode: native.DecodeGray}})
+			Hasher: dedup.PhotoHasher{Decode: native.DecodeGray}, Costs: faces.NewCostReport(rt.Registry, rt.Log)})
 	}
 	if w.Index > 0 {
 		if store == nil {

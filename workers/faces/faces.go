@@ -50,6 +50,8 @@ type Stage struct {
 	// Hasher hashes the photo; nil: no hash (near-duplicates are then found
 	// by their faces only).
 	Hasher Hasher
+	// Costs reports what each photo's search cost; nil: nothing.
+	Costs *CostReport
 }
 
 var _ pipeline.Stage = (*Stage)(nil)
@@ -71,6 +73,7 @@ func (s *Stage) Process(ctx context.Context, m pipeline.Msg) error {
 		return pipeline.Permanent(fmt.Errorf("faces: bad FacesJob: %w", err))
 	}
 	res, err := s.Engine.Embed(ctx, j.Data)
+	s.Costs.Observe(j.Sha256, res.Cost)
 	if err != nil {
 		if engine.IsPermanent(err) {
 			return pipeline.Permanent(fmt.Errorf("faces: %w", err))
