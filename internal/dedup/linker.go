@@ -134,12 +134,15 @@ func (l *Linker) Resolve(ctx context.Context, p archive.Photo, faces []face.Desc
 		return dec, fmt.Errorf("dedup: the index has not reached this photo's entry: %w", err)
 	}
 	h, has := ParseHash(p.PHash)
-	// Of the earlier photos that the faces confirm, the one whose faces lie
-	// nearest: a crop can come within FaceNear of another photograph of
-	// the same moment, never nearer than of its own original.
+	// Of the earlier photos that the faces confirm, one whose hash is near
+	// too, if any: a re-encoded copy is nearer by its face to a crop of
+	// the same photograph that was missed (registered as a photograph of
+	// its own) than to the original, whose hash it shares. Then the one
+	// whose faces lie nearest: a crop can come within FaceNear of another
+	// photograph of the same moment, never nearer than of its own original.
 	var best *Candidate
 	var bestPairs []int
-	bestDist := math.Inf(1)
+	bestDist, bestHashed := math.Inf(1), false
 	for _, c := range l.index.Near(h, has, faces, rev) {
 		if c.Photo == p.SHA256 {
 			continue
@@ -148,8 +151,9 @@ func (l *Linker) Resolve(ctx context.Context, p archive.Photo, faces []face.Desc
 		if !ok {
 			continue
 		}
-		if d := meanDistance(faces, c.Faces, pairs); d < bestDist {
-			best, bestPairs, bestDist = &c, pairs, d
+		hashed := c.HashBits >= 0 && c.HashBits <= HashNear
+		if d := meanDistance(faces, c.Faces, pairs); hashed && !bestHashed || hashed == bestHashed && d < bestDist {
+			best, bestPairs, bestDist, bestHashed = &c, pairs, d, hashed
 		}
 	}
 	if best == nil {
