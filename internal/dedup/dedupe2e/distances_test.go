@@ -85,6 +85,9 @@ func TestMeasureDistances(t *testing.T) {
 					sameFace = append(sameFace, d)
 				} else {
 					otherFace = append(otherFace, d)
+					if d <= dedup.FaceNearHashed {
+						t.Logf("MEASURE different people within %v: %s and %s, %.3f", dedup.FaceNearHashed, slice[i].path, slice[j].path, d)
+					}
 				}
 			}
 		}

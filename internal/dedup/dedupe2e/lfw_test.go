@@ -169,8 +169,9 @@ func envInt(name string, def int) int {
 
 // TestLFWCopiesAreLinked ingests an LFW slice, then re-encoded, halved and
 // cropped copies of every fifth photo: each copy must be linked to its
-// original, no two different photographs linked, the count of individuals
-// unchanged by the copies, and a search with an original must show its
+// original (a crop, found by its faces alone, may be missed up to 5 %), no
+// two different photographs linked, the count of individuals unchanged by
+// the linked copies, and a search with an original must show its
 // person once. It also checks the consistency flag: a detainee number with
 // three photos of one person and one of another.
 //
@@ -251,7 +252,7 @@ func TestLFWCopiesAreLinked(t *testing.T) {
 	if err := p.rt.Catalog.Photos(ctx, func(ph archive.Photo) error { records[ph.SHA256] = ph; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	linked, missed, wrong, noFace, extra := map[string]int{}, map[string]int{}, 0, 0, 0
+	linked, missed, wrong, noFace, extra, unlinked := map[string]int{}, map[string]int{}, 0, 0, 0, 0
 	for _, ph := range records {
 		orig, isCopy := copyOf[ph.SHA256]
 		switch {
@@ -269,6 +270,8 @@ func TestLFWCopiesAreLinked(t *testing.T) {
 			if ph.DuplicateOf != "" {
 				wrong++
 				report("the %s copy of %s (%s) is linked to %s (%s)", kindOf[ph.SHA256], orig, person[orig], ph.DuplicateOf, person[ph.DuplicateOf])
+			} else if unlinked++; kindOf[ph.SHA256] == "crop" {
+				t.Logf("the crop copy of %s (%s) is not linked", orig, person[orig])
 			} else {
 				report("the %s copy of %s (%s) is not linked", kindOf[ph.SHA256], orig, person[orig])
 			}
@@ -279,8 +282,17 @@ func TestLFWCopiesAreLinked(t *testing.T) {
 	}
 	t.Logf("MEASURE photos %d, copies %d (without a face: %d); linked %v, missed %v; false links %d; individuals %d before the copies, %d after, faces only a copy shows %d",
 		len(slice)+7, len(copyOf), noFace, linked, missed, wrong, before, after, extra)
-	if after != before+extra {
-		report("the copies changed the count of individuals from %d to %d; the faces only a copy shows account for %d", before, after, extra)
+	// A crop moves the hash as far as another photograph does, so it is
+	// found by its faces alone, within dedup.FaceNear; 1 % to 10 % of crops
+	// move their face further (benchmarks/README.md, "Near-duplicates").
+	// A missed crop shows its photograph twice, which is tolerated up to
+	// that rate; a false link, which files a photograph under another
+	// person, never is.
+	if max := len(copyOf) / len(copyKinds) / 20; missed["crop"] > max {
+		report("%d crops not linked, want at most %d (5 %%)", missed["crop"], max)
+	}
+	if after != before+extra+unlinked {
+		report("the copies changed the count of individuals from %d to %d; the faces only a copy shows account for %d, the copies not linked for %d", before, after, extra, unlinked)
 	}
 
 	// A search with an original shows its photograph once.
