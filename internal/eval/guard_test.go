@@ -18,7 +18,8 @@ import (
 
 // TestAccuracyFloors is the regression guard: the family-photo protocol on
 // a slice of LFW (40 probe identities, 80 distractor identities: 451
-// photos), upright and with the archive turned by random quarter turns.
+// photos), upright, with the archive turned by random quarter turns, and
+// turned by uniformly random angles.
 // The floors sit a few points under what the product measured when they
 // were set (see each), so that a change that costs accuracy fails here
 // before it reaches a family. The full figures are in benchmarks/README.md.
@@ -53,8 +54,11 @@ func TestAccuracyFloors(t *testing.T) {
 		h.Write([]byte(path))
 		return imaging.Degrade(data, imaging.Degradation{QuarterTurns: int(h.Sum32() % 4)})
 	}
+	anyAngle := func(data []byte, path string) ([]byte, error) {
+		return imaging.Degrade(data, imaging.Degradation{Angle: eval.AnyAngle(1, path)})
+	}
 	r := &eval.Runner{Split: split, Methods: []eval.Method{product}, Workers: eng.Pool.Size(), CacheDir: t.TempDir(),
-		Conditions: []eval.Condition{{Name: "upright"}, {Name: "rotated", Degrade: rotate}}}
+		Conditions: []eval.Condition{{Name: "upright"}, {Name: "rotated", Degrade: rotate}, {Name: "anyangle", Degrade: anyAngle}}}
 	results, err := r.Run(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -64,8 +68,9 @@ func TestAccuracyFloors(t *testing.T) {
 	// probes (5 points), the noise of an engine change that is neutral on
 	// the full dataset.
 	floors := map[string][2]float64{
-		"upright": {0.85, 0.95},
-		"rotated": {0.85, 0.95},
+		"upright":  {0.85, 0.95},
+		"rotated":  {0.85, 0.95},
+		"anyangle": {0.85, 0.95},
 	}
 	for _, res := range results {
 		t.Logf("%s: hit@1 %.1f%%, hit@10 %.1f%%, never found %d, archive without face %d",
