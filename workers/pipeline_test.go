@@ -57,6 +57,12 @@ func TestPipelineWithTheFakeEngine(t *testing.T) {
 	if err != nil || len(copyRec.Paths) != 2 || copyRec.Status != archive.StatusIndexed {
 		t.Fatalf("the photo found twice: %+v, %v; want two paths, indexed", copyRec, err)
 	}
+	empty, err := r.Catalog.Photo(ctx, sha(facetest.Photo(facetest.Spec{Person: 200, Kind: facetest.NoFace})))
+	for _, p := range []archive.Photo{copyRec, empty} {
+		if err != nil || p.FaceSearch == nil || p.FaceSearch.Level != "fake" || p.FaceSearch.Views != 1 {
+			t.Errorf("photo %s (%s): face search %+v, %v; want the engine's cost recorded", p.SHA256, p.Status, p.FaceSearch, err)
+		}
+	}
 	fails, _ := r.Catalog.Failures(ctx)
 	kinds := map[string]string{}
 	for _, f := range fails {

@@ -72,6 +72,9 @@ type Photo struct {
 	// faces stands for in every copy (by face index): the original's own,
 	// or the detainee number a numbered copy brought.
 	Anchors []string `json:"anchors,omitempty"`
+	// FaceSearch is what the faces stage's search for faces cost in this
+	// photo; nil before the faces stage ran.
+	FaceSearch *FaceSearch `json:"face_search,omitempty"`
 	// Deduped is when the index stage settled whether the photo is a copy
 	// and wrote its face records; zero before.
 	Deduped time.Time `json:"deduped,omitzero"`
@@ -106,3 +109,15 @@ func FaceIndividual(photo string, face int) string {
 // IsFaceIndividual reports whether key is a face's own individual (a photo
 // without a number), not a detainee number's.
 func IsFaceIndividual(key string) bool { return strings.HasPrefix(key, "face:") }
+
+// FaceSearch is what the search for faces cost in one photo (the engine's
+// Cost), kept so that `status` can name the expensive photos.
+type FaceSearch struct {
+	Seconds float64 `json:"seconds"`
+	// Level is how far the search went: coarse, fine, zoom, cnn or sweep.
+	Level string `json:"level"`
+	// OverBudget: the per-photo budget stopped the search early.
+	OverBudget bool `json:"over_budget,omitempty"`
+	Views      int  `json:"views"`
+	Chips      int  `json:"chips"`
+}

@@ -17,6 +17,7 @@ import (
 type statusCmd struct {
 	Failures int `name:"failures" default:"50" help:"List at most this many failures (0: all)."`
 	Flagged  int `name:"flagged" default:"50" help:"List at most this many individuals flagged for review (0: all)."`
+	Slowest  int `name:"slowest" default:"10" help:"List this many of the photos whose search for faces took longest (0: none)."`
 }
 
 func (c *statusCmd) Run(e *env) error {
@@ -41,7 +42,9 @@ func (c *statusCmd) Run(e *env) error {
 	tw.Flush()
 	counts := map[archive.Status]int{}
 	photos, copies := 0, 0
+	var costs searchCosts
 	if err := rt.Catalog.Photos(e.ctx, func(p archive.Photo) error {
+		costs.add(p)
 		counts[p.Status]++
 		photos++
 		if p.DuplicateOf != "" {
@@ -58,6 +61,9 @@ func (c *statusCmd) Run(e *env) error {
 	fmt.Fprintf(e.stdout, "\nphotos: %d catalogued, %d indexed, %d without a face, %d failed, %d in the pipeline; faces: %d\n",
 		photos, counts[archive.StatusIndexed], counts[archive.StatusNoFace], counts[archive.StatusFailed],
 		counts[archive.StatusDecoded]+counts[archive.StatusEmbedded]+counts[""], faces)
+	if err := costs.write(e.stdout, c.Slowest); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "near-duplicates: %d photos are copies of another (re-encoded, resized or cropped); their faces count once\n", copies)
 	var flagged []archive.Individual
 	if err := rt.Catalog.Individuals(e.ctx, func(ind archive.Individual) error {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -117,5 +118,47 @@ func TestStatusListsFlaggedIndividuals(t *testing.T) {
 	}
 	if strings.Contains(out, "caesar/217/1000") {
 		t.Errorf("status lists an individual that is not flagged:\n%s", out)
+	}
+}
+
+// TestStatusNamesTheSlowestPhotos: the photos whose search for faces cost
+// most are listed, slowest first, with how far the search went.
+func TestStatusNamesTheSlowestPhotos(t *testing.T) {
+	data := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rt, err := app.Connect(ctx, config.Config{DataDir: data}, slog.New(slog.DiscardHandler), app.Own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, fs := range []archive.FaceSearch{
+		{Seconds: 0.12, Level: "coarse", Views: 4, Chips: 1},
+		{Seconds: 14.5, Level: "cnn", Views: 16, OverBudget: true},
+		{Seconds: 0.9, Level: "fine", Views: 8, Chips: 2},
+	} {
+		sha := strings.Repeat(string(rune('a'+i)), 64)
+		if _, err := rt.Catalog.Update(ctx, sha, func(p *archive.Photo) error {
+			p.FaceSearch, p.Paths = &fs, []string{fmt.Sprintf("cache/%d.jpg", i)}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rt.Close()
+	code, out, stderr := run(t, "--data", data, "status", "--slowest", "2")
+	if code != ExitOK {
+		t.Fatalf("status: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"face search: 3 photos, 15.5 s in all, median 0.90 s; how far it went: cnn 1, coarse 1, fine 1; stopped by the budget: 1",
+		"1        14.50    cnn (over budget)  16     0      0      " + strings.Repeat("b", 64) + "  cache/1.jpg",
+		"2        0.90     fine",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "cache/0.jpg") {
+		t.Errorf("status lists more than --slowest photos:\n%s", out)
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/engine"
 )
 
@@ -50,4 +51,9 @@ func (r *CostReport) Observe(sha string, c engine.Cost) {
 		r.log.Warn("a slow photo", "sha256", sha, "took", c.Took.Round(time.Millisecond), "level", level,
 			"views", c.Views, "chips", c.Chips, "probes", c.Probes, "megapixels", float64(c.Pixels)/1e6, "over_budget", c.OverBudget)
 	}
+}
+
+// searchRecord is the cost as the photo's record keeps it.
+func searchRecord(c engine.Cost) *archive.FaceSearch {
+	return &archive.FaceSearch{Seconds: c.Took.Seconds(), Level: c.Level, OverBudget: c.OverBudget, Views: c.Views, Chips: c.Chips}
 }

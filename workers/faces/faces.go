@@ -80,7 +80,11 @@ func (s *Stage) Process(ctx context.Context, m pipeline.Msg) error {
 		}
 		return fmt.Errorf("faces: %w", err)
 	}
+	search := searchRecord(res.Cost)
 	if len(res.Faces) == 0 {
+		if _, err := s.Catalogue.Update(ctx, j.Sha256, func(p *archive.Photo) error { p.FaceSearch = search; return nil }); err != nil {
+			return fmt.Errorf("faces: %w", err)
+		}
 		return pipeline.Permanent(fmt.Errorf("faces: %w at any rotation", face.ErrNoFace))
 	}
 	out := &facetriagepb.IndexJob{Sha256: j.Sha256, Model: s.Model, Width: int32(res.Width), Height: int32(res.Height), Batch: j.Batch}
@@ -102,7 +106,7 @@ func (s *Stage) Process(ctx context.Context, m pipeline.Msg) error {
 		out.Faces = append(out.Faces, pf)
 	}
 	if _, err := s.Catalogue.Update(ctx, j.Sha256, func(p *archive.Photo) error {
-		p.Status, p.Faces, p.Model = archive.StatusEmbedded, len(res.Faces), s.Model
+		p.Status, p.Faces, p.Model, p.FaceSearch = archive.StatusEmbedded, len(res.Faces), s.Model, search
 		if out.PhotoHash != "" {
 			p.PHash = out.PhotoHash
 		}
