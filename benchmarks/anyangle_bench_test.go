@@ -75,10 +75,11 @@ func anyAngleSet(b *testing.B, up *engine.Engine, n int, seed int64) []anyAngleP
 		if err != nil {
 			b.Fatal(p, err)
 		}
-		f, ok := largestFace(r.Faces)
-		if !ok {
+		k := face.Largest(r.Faces)
+		if k < 0 {
 			continue
 		}
+		f := r.Faces[k]
 		turned, err := imaging.Degrade(data, imaging.Degradation{Angle: angle})
 		if err != nil {
 			b.Fatal(p, err)
@@ -86,19 +87,6 @@ func anyAngleSet(b *testing.B, up *engine.Engine, n int, seed int64) []anyAngleP
 		out = append(out, anyAnglePhoto{name: p, ref: f.Descriptor, turned: turned, angle: angle})
 	}
 	return out
-}
-
-func largestFace(fs []face.Face) (face.Face, bool) {
-	if len(fs) == 0 {
-		return face.Face{}, false
-	}
-	best := fs[0]
-	for _, f := range fs[1:] {
-		if f.Size > best.Size {
-			best = f
-		}
-	}
-	return best, true
 }
 
 // quarterBin is the bin of an angle's distance from the nearest quarter

@@ -24,16 +24,6 @@ func (e *Engine) find(ctx context.Context, pic Picture, mode DetectMode, start t
 	return cs, err
 }
 
-func (o Options) coarseSide() int {
-	if o.CoarseSide <= 0 {
-		return DefaultCoarseSide
-	}
-	return o.CoarseSide
-}
+func (o Options) coarseSide() int { return orDefault(o.CoarseSide, DefaultCoarseSide) }
 
-func (o Options) cnnSide() int {
-	if o.CNNSide <= 0 {
-		return DefaultCNNSide
-	}
-	return o.CNNSide
-}
+func (o Options) cnnSide() int { return orDefault(o.CNNSide, DefaultCNNSide) }

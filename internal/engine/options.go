@@ -95,38 +95,26 @@ func (o Options) mode() DetectMode {
 	return o.Mode
 }
 
-func (o Options) maxSide() int {
-	if o.MaxSide <= 0 {
-		return DefaultMaxSide
-	}
-	return o.MaxSide
-}
+func (o Options) maxSide() int { return orDefault(o.MaxSide, DefaultMaxSide) }
 
-func (o Options) upsampleBelow() int {
-	if o.UpsampleBelow <= 0 {
-		return DefaultUpsampleBelow
-	}
-	return o.UpsampleBelow
-}
+func (o Options) upsampleBelow() int { return orDefault(o.UpsampleBelow, DefaultUpsampleBelow) }
 
 // MaxPixelsOrDefault is the pixel budget.
-func (o Options) MaxPixelsOrDefault() int64 {
-	if o.MaxPixels <= 0 {
-		return DefaultMaxPixels
-	}
-	return o.MaxPixels
-}
+func (o Options) MaxPixelsOrDefault() int64 { return orDefault(o.MaxPixels, DefaultMaxPixels) }
 
-func (o Options) cropSide() int {
-	if o.CropSide <= 0 {
-		return DefaultCropSide
-	}
-	return o.CropSide
-}
+func (o Options) cropSide() int { return orDefault(o.CropSide, DefaultCropSide) }
 
 func (o Options) rotations() []face.Rotation {
 	if o.Upright {
 		return face.Rotations[:1]
 	}
 	return face.Rotations
+}
+
+// orDefault is v, or def when v is not positive (an option left unset).
+func orDefault[T int | int64](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
 }

@@ -112,3 +112,15 @@ type CropSpec struct {
 	// Out is the crop's side in pixels.
 	Out int
 }
+
+// Largest is the index of the largest face (by Size), or −1 when there is
+// none.
+func Largest(fs []Face) int {
+	k := -1
+	for i, f := range fs {
+		if k < 0 || f.Size > fs[k].Size {
+			k = i
+		}
+	}
+	return k
+}

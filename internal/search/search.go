@@ -160,7 +160,7 @@ func (s *Searcher) Search(ctx context.Context, r Request) (Result, error) {
 	}
 	k := r.Face
 	if k < 0 {
-		k = largest(res.Faces)
+		k = face.Largest(res.Faces)
 	} else if k >= len(res.Faces) {
 		return out, fmt.Errorf("%w: face %d of %d", ErrNoSuchFace, k, len(res.Faces))
 	}
@@ -214,14 +214,4 @@ func (s *Searcher) Rank(ctx context.Context, d face.Descriptor, top int, f vecto
 		cs[i] = c
 	}
 	return cs, nil
-}
-
-func largest(fs []face.Face) int {
-	k := 0
-	for i, f := range fs {
-		if f.Size > fs[k].Size {
-			k = i
-		}
-	}
-	return k
 }

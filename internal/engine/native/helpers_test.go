@@ -63,16 +63,10 @@ func singleFaceImages(t *testing.T) []string {
 
 // largest returns the largest face, or false.
 func largest(fs []face.Face) (face.Face, bool) {
-	if len(fs) == 0 {
-		return face.Face{}, false
+	if k := face.Largest(fs); k >= 0 {
+		return fs[k], true
 	}
-	best := fs[0]
-	for _, f := range fs[1:] {
-		if f.Size > best.Size {
-			best = f
-		}
-	}
-	return best, true
+	return face.Face{}, false
 }
 
 // rotatedJPEG turns a photo's pixels clockwise by quarter turns and encodes
