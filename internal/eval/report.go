@@ -80,7 +80,7 @@ func (r Report) Markdown(w io.Writer) {
 		m.Probes, m.Archive, m.Distractors, m.Date.Format("2006-01-02"), m.Machine, m.Elapsed)
 	fmt.Fprintf(w, "Command: `%s`\n\n", m.Command)
 	fmt.Fprintf(w, "Figures: `cmc-<condition>.png` (CMC curves, product against baseline), `roc.png`, `rates-by-distance.png` (false and true match rates against distance, with the thresholds).\n\n")
-	fmt.Fprintf(w, "\"product\" is the engine's rotation sweep with dlib's HOG detector; the shipped default also runs the CNN detector on photos where HOG finds no face (see \"CNN detector when HOG finds no face\" below). ")
+	fmt.Fprintf(w, "\"product\" is the engine as shipped: the any-angle search with dlib's HOG detector, and the CNN detector on photos where HOG finds no face. ")
 	fmt.Fprintf(w, "The product ranks individuals (the archive's photos of one person are tied together, as detainee numbers tie them); the baseline (plain go-face: upright HOG, nearest face) ranks photos. \"Viewed\" is the number of images a family looks at until the right person: one face per individual for the product, one photo per row for the baseline; \"viewed ≤20\" counts a person not in the first 20 as 20.\n\n")
 	for _, c := range r.Conditions {
 		fmt.Fprintf(w, "## %s\n\n%s\n\n", c.Name, c.About)
