@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -26,6 +25,7 @@ import (
 	"github.com/facetriage/facetriage/internal/engine/facetest"
 	"github.com/facetriage/facetriage/internal/ingestjobs"
 	"github.com/facetriage/facetriage/internal/pipelinetest"
+	"github.com/facetriage/facetriage/internal/testfile"
 	"github.com/facetriage/facetriage/internal/web"
 )
 
@@ -61,27 +61,9 @@ func newIngestWorld(t *testing.T) *ingestWorld {
 	return w
 }
 
-type member struct {
-	name string
-	data []byte
-}
+type member = testfile.Member
 
-func zipOf(t *testing.T, members ...member) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	zw := zip.NewWriter(&b)
-	for _, m := range members {
-		f, err := zw.CreateHeader(&zip.FileHeader{Name: m.name, Method: zip.Deflate})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Write(m.data)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
+func zipOf(t *testing.T, members ...member) []byte { return testfile.Zip(t, members...) }
 
 // request sends a request with a token and decodes the JSON answer.
 func (w *ingestWorld) request(t *testing.T, method, path, token, ctype string, body io.Reader, out any) int {
@@ -134,12 +116,12 @@ func TestIngestAZipOverHTTPWithAnIngestToken(t *testing.T) {
 	w := newIngestWorld(t)
 	tok := w.tokens[auth.RoleIngest]
 	cache := zipOf(t,
-		member{"branch-215/1001.png", facetest.Photo(facetest.Spec{Person: 1})},
-		member{"branch-215/1002.png", facetest.Photo(facetest.Spec{Person: 2})},
-		member{"../../etc/escape.png", facetest.Photo(facetest.Spec{Person: 3})},
-		member{"\xc3\xcd\xe3\xcf.png", facetest.Photo(facetest.Spec{Person: 4})},
-		member{"notes.jpg", []byte("this is not a photo")},
-		member{"inner.zip", []byte("PK")},
+		member{Name: "branch-215/1001.png", Data: facetest.Photo(facetest.Spec{Person: 1})},
+		member{Name: "branch-215/1002.png", Data: facetest.Photo(facetest.Spec{Person: 2})},
+		member{Name: "../../etc/escape.png", Data: facetest.Photo(facetest.Spec{Person: 3})},
+		member{Name: "\xc3\xcd\xe3\xcf.png", Data: facetest.Photo(facetest.Spec{Person: 4})},
+		member{Name: "notes.jpg", Data: []byte("this is not a photo")},
+		member{Name: "inner.zip", Data: []byte("PK")},
 	)
 	var job ingestjobs.Job
 	code := w.request(t, "POST", "/api/v1/ingest?source=caesar", tok, "application/zip", bytes.NewReader(cache), &job)
@@ -231,7 +213,7 @@ func TestIngestAZipOverHTTPWithAnIngestToken(t *testing.T) {
 // account its own; the others are refused.
 func TestIngestRoutesByRole(t *testing.T) {
 	w := newIngestWorld(t)
-	cache := zipOf(t, member{"a.png", facetest.Photo(facetest.Spec{Person: 1})})
+	cache := zipOf(t, member{Name: "a.png", Data: facetest.Photo(facetest.Spec{Person: 1})})
 	for _, r := range auth.Roles {
 		code := w.request(t, "POST", "/api/v1/ingest", w.tokens[r], "application/zip", bytes.NewReader(cache), nil)
 		if want := map[bool]int{true: http.StatusCreated, false: http.StatusForbidden}[r == auth.RoleIngest]; code != want {
@@ -286,7 +268,7 @@ func sha(b []byte) string {
 func TestMetricsCountQueuesFailuresLoginsAndSearches(t *testing.T) {
 	w := newIngestWorld(t)
 	var job ingestjobs.Job
-	cache := zipOf(t, member{"a.png", facetest.Photo(facetest.Spec{Person: 1})}, member{"notes.jpg", []byte("not a photo")})
+	cache := zipOf(t, member{Name: "a.png", Data: facetest.Photo(facetest.Spec{Person: 1})}, member{Name: "notes.jpg", Data: []byte("not a photo")})
 	if code := w.request(t, "POST", "/api/v1/ingest", w.tokens[auth.RoleIngest], "application/zip", bytes.NewReader(cache), &job); code != http.StatusCreated {
 		t.Fatalf("POST: %d", code)
 	}
@@ -326,7 +308,7 @@ func TestIngestBySessionNeedsTheCSRFHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cache := zipOf(t, member{"a.png", facetest.Photo(facetest.Spec{Person: 1})})
+	cache := zipOf(t, member{Name: "a.png", Data: facetest.Photo(facetest.Spec{Person: 1})})
 	for _, withHeader := range []bool{false, true} {
 		req, _ := http.NewRequest("POST", w.srv.URL+"/api/v1/ingest", bytes.NewReader(cache))
 		req.Header.Set("Content-Type", "application/zip")

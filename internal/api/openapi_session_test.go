@@ -196,14 +196,14 @@ func session(t *testing.T, w *world) []exchange {
 		{route: "GET /api/v1/cases/{id}", as: cw, want: 200},
 		{route: "GET /api/v1/cases", as: rv, want: 200},
 
-		{route: "POST /api/v1/ingest", as: ingestor, query: "source=sample", body: rawBody(zipOf(t, member{name: "215_4321_2013-05-10.png", data: png(5)}), "application/zip"), want: 201,
+		{route: "POST /api/v1/ingest", as: ingestor, query: "source=sample", body: rawBody(zipOf(t, member{Name: "215_4321_2013-05-10.png", Data: png(5)}), "application/zip"), want: 201,
 			then: func(t *testing.T, b []byte) {
 				var j struct{ ID string }
 				json.Unmarshal(b, &j)
 				p["job"] = j.ID
 			}},
 		{route: "POST /api/v1/ingest", as: ingestor, body: rawBody([]byte("not an archive"), "text/plain"), want: 415, broken: true},
-		{route: "POST /api/v1/ingest", as: cw, body: rawBody(zipOf(t, member{name: "a.png", data: png(5)}), "application/zip"), want: 403},
+		{route: "POST /api/v1/ingest", as: cw, body: rawBody(zipOf(t, member{Name: "a.png", Data: png(5)}), "application/zip"), want: 403},
 		{route: "GET /api/v1/ingest", as: ingestor, want: 200},
 		{route: "GET /api/v1/ingest/{job}", as: ingestor, want: 200},
 		{route: "GET /api/v1/ingest/{job}", as: admin, path: "/api/v1/ingest/nothing", want: 404},

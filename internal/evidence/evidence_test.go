@@ -14,6 +14,7 @@ import (
 
 	"github.com/facetriage/facetriage/internal/audit"
 	"github.com/facetriage/facetriage/internal/keys"
+	"github.com/facetriage/facetriage/internal/testfile"
 )
 
 func newKey(t testing.TB) ed25519.PrivateKey {
@@ -86,11 +87,8 @@ func TestAFreshExportVerifies(t *testing.T) {
 	}
 }
 
-// members are the stored (uncompressed) members of an export, in order.
-type member struct {
-	name string
-	data []byte
-}
+// member is one member of an export.
+type member = testfile.Member
 
 func members(t *testing.T, b []byte) []member {
 	t.Helper()
@@ -100,7 +98,7 @@ func members(t *testing.T, b []byte) []member {
 	}
 	var out []member
 	for _, f := range zr.File {
-		out = append(out, member{f.Name, mustRead(t, f)})
+		out = append(out, member{Name: f.Name, Data: mustRead(t, f)})
 	}
 	return out
 }
@@ -120,22 +118,7 @@ func mustRead(t *testing.T, f *zip.File) []byte {
 }
 
 // rezip writes members as a zip, as someone repacking an export would.
-func rezip(t *testing.T, ms []member) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, m := range ms {
-		f, err := zw.Create(m.name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Write(m.data)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
+func rezip(t *testing.T, ms []member) []byte { return testfile.Zip(t, ms...) }
 
 func TestAChangedByteAnywhereIsRejected(t *testing.T) {
 	key := newKey(t)
@@ -144,32 +127,32 @@ func TestAChangedByteAnywhereIsRejected(t *testing.T) {
 		t.Fatal("repacking alone must not break an export")
 	}
 	for i, m := range orig {
-		for _, at := range []int{0, len(m.data) / 2, len(m.data) - 2} {
+		for _, at := range []int{0, len(m.Data) / 2, len(m.Data) - 2} {
 			ms := append([]member(nil), orig...)
-			d := bytes.Clone(m.data)
+			d := bytes.Clone(m.Data)
 			d[at] ^= 0x01
-			ms[i] = member{m.name, d}
+			ms[i] = member{Name: m.Name, Data: d}
 			word := "was changed"
-			switch m.name {
+			switch m.Name {
 			case ManifestName:
 				word = "" // a broken manifest may not even decode
 			case SignatureName:
 				word = "MANIFEST.sig"
 			}
 			rep := wantRejected(t, rezip(t, ms), keys.Public(key), word)
-			t.Logf("%s byte %d: %s", m.name, at, rep.Problems[0])
+			t.Logf("%s byte %d: %s", m.Name, at, rep.Problems[0])
 		}
 	}
 	// The manifest changed consistently (a member swapped and its hash
 	// updated) still fails its signature.
 	ms := append([]member(nil), orig...)
 	for i, m := range ms {
-		if m.name == ManifestName {
+		if m.Name == ManifestName {
 			var man Manifest
-			json.Unmarshal(m.data, &man)
+			json.Unmarshal(m.Data, &man)
 			man.Files[1].Size++
 			b, _ := json.MarshalIndent(man, "", "  ")
-			ms[i].data = append(b, '\n')
+			ms[i].Data = append(b, '\n')
 		}
 	}
 	wantRejected(t, rezip(t, ms), nil, "does not match MANIFEST.json")
@@ -178,20 +161,20 @@ func TestAChangedByteAnywhereIsRejected(t *testing.T) {
 func TestAddedRemovedAndRepeatedMembersAreRejected(t *testing.T) {
 	key := newKey(t)
 	orig := members(t, sample(t, key))
-	wantRejected(t, rezip(t, append(orig, member{"extra.txt", []byte("planted")})), nil, `member "extra.txt" is not listed`)
+	wantRejected(t, rezip(t, append(orig, member{Name: "extra.txt", Data: []byte("planted")})), nil, `member "extra.txt" is not listed`)
 	var without []member
 	for _, m := range orig {
-		if m.name != "case.json" {
+		if m.Name != "case.json" {
 			without = append(without, m)
 		}
 	}
 	wantRejected(t, rezip(t, without), nil, `member "case.json" is listed but missing`)
 	wantRejected(t, rezip(t, append(orig, orig[0])), nil, `member "originals/3f2a.jpg" appears more than once`)
-	wantRejected(t, rezip(t, append(orig, member{"CASE.JSON", []byte("{}")})), nil, "collide where case is ignored")
+	wantRejected(t, rezip(t, append(orig, member{Name: "CASE.JSON", Data: []byte("{}")})), nil, "collide where case is ignored")
 	for _, name := range []string{ManifestName, SignatureName} {
 		var ms []member
 		for _, m := range orig {
-			if m.name != name {
+			if m.Name != name {
 				ms = append(ms, m)
 			}
 		}
@@ -209,8 +192,8 @@ func TestAnotherKeyIsRejectedWhenAKeyIsExpected(t *testing.T) {
 	// The key named in the manifest swapped for mine: the signature fails.
 	ms := members(t, b)
 	for i, m := range ms {
-		if m.name == ManifestName {
-			ms[i].data = bytes.Replace(m.data, []byte(keys.Format(keys.Public(theirs))), []byte(keys.Format(keys.Public(mine))), 1)
+		if m.Name == ManifestName {
+			ms[i].Data = bytes.Replace(m.Data, []byte(keys.Format(keys.Public(theirs))), []byte(keys.Format(keys.Public(mine))), 1)
 		}
 	}
 	wantRejected(t, rezip(t, ms), keys.Public(mine), "does not match MANIFEST.json")
@@ -224,7 +207,7 @@ func signed(t *testing.T, key ed25519.PrivateKey, ms []member, entries []Entry) 
 		Fingerprint: keys.Fingerprint(keys.Public(key)), Files: entries}
 	b, _ := json.Marshal(man)
 	sig := base64.StdEncoding.EncodeToString(ed25519.Sign(key, b))
-	return rezip(t, append(ms, member{ManifestName, b}, member{SignatureName, []byte(sig)}))
+	return rezip(t, append(ms, member{Name: ManifestName, Data: b}, member{Name: SignatureName, Data: []byte(sig)}))
 }
 
 func TestHostileExports(t *testing.T) {
@@ -243,9 +226,9 @@ func TestHostileExports(t *testing.T) {
 		}
 		man := Manifest{Format: FormatV1, Created: when, Key: keys.Format(pub), Fingerprint: keys.Fingerprint(pub), Files: entries}
 		mb, _ := json.Marshal(man)
-		for _, m := range []member{{ManifestName, mb}, {SignatureName, []byte(base64.StdEncoding.EncodeToString(ed25519.Sign(key, mb)))}} {
-			w, _ := zw.Create(m.name)
-			w.Write(m.data)
+		for _, m := range []member{{Name: ManifestName, Data: mb}, {Name: SignatureName, Data: []byte(base64.StdEncoding.EncodeToString(ed25519.Sign(key, mb)))}} {
+			w, _ := zw.Create(m.Name)
+			w.Write(m.Data)
 		}
 		zw.Close()
 		if raw.Len() > 1<<20 {
@@ -262,11 +245,11 @@ func TestHostileExports(t *testing.T) {
 
 	// Names that would escape the folder they are extracted to.
 	for _, name := range []string{"../../etc/passwd", "/etc/passwd", `a\..\..\b`, "a/../../b", "C:/x", "a\x00b", "./a", "a//b", "a/"} {
-		wantRejected(t, signed(t, key, []member{{name, []byte("x")}}, nil), pub, "unsafe name")
+		wantRejected(t, signed(t, key, []member{{Name: name, Data: []byte("x")}}, nil), pub, "unsafe name")
 		wantRejected(t, signed(t, key, nil, []Entry{{Name: name, SHA256: "00", Size: 1}}), pub, "unsafe name")
 	}
 	wantRejected(t, signed(t, key, nil, []Entry{{Name: ManifestName, SHA256: "00", Size: 1}}), pub, "lists itself")
-	wantRejected(t, signed(t, key, []member{{"a", []byte("x")}}, []Entry{{Name: "a", Size: 1}, {Name: "a", Size: 1}}), pub, "more than once")
+	wantRejected(t, signed(t, key, []member{{Name: "a", Data: []byte("x")}}, []Entry{{Name: "a", Size: 1}, {Name: "a", Size: 1}}), pub, "more than once")
 
 	// Not a zip, an empty file, a manifest too large to read.
 	for _, b := range [][]byte{nil, []byte("PK\x03\x04 not really"), bytes.Repeat([]byte("x"), 1000)} {
@@ -274,7 +257,7 @@ func TestHostileExports(t *testing.T) {
 			t.Fatalf("Verify(%q...) = %v, want ErrNotEvidence", b[:min(len(b), 8)], err)
 		}
 	}
-	big := rezip(t, []member{{ManifestName, bytes.Repeat([]byte(" "), MaxManifest+1)}})
+	big := rezip(t, []member{{Name: ManifestName, Data: bytes.Repeat([]byte(" "), MaxManifest+1)}})
 	if rep, err := check(big, pub); !errors.Is(err, ErrNotEvidence) || !strings.Contains(rep.Problems[0], "larger than") {
 		t.Fatalf("an oversized manifest: %v %v", err, rep.Problems)
 	}

@@ -2,7 +2,6 @@ package goimg
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"image"
 	"image/color"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/facetriage/facetriage/internal/imgfile"
+	"github.com/facetriage/facetriage/internal/testfile"
 )
 
 // TestOrient checks every EXIF orientation against its definition: where
@@ -50,25 +50,8 @@ func TestOrient(t *testing.T) {
 	}
 }
 
-// withOrientation inserts an EXIF APP1 segment holding only an orientation
-// tag right after the JPEG's start marker.
-func withOrientation(jpeg []byte, orientation uint16) []byte {
-	tiff := []byte{'I', 'I', 42, 0, 8, 0, 0, 0, // little-endian header, IFD0 at 8
-		1, 0, // one entry
-		0x12, 0x01, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, // 0x0112 Orientation, SHORT, count 1
-		0, 0, 0, 0} // no next IFD
-	binary.LittleEndian.PutUint16(tiff[18:], orientation)
-	payload := append([]byte("Exif\x00\x00"), tiff...)
-	seg := []byte{0xFF, 0xE1, 0, 0}
-	binary.BigEndian.PutUint16(seg[2:], uint16(len(payload)+2))
-	out := append([]byte{}, jpeg[:2]...)
-	out = append(out, seg...)
-	out = append(out, payload...)
-	return append(out, jpeg[2:]...)
-}
-
 func TestDecodeAppliesEXIFOrientation(t *testing.T) {
-	img, info, err := Decode(withOrientation(noiseJPEG(t, 96, 48, 8, 4), 6), imgfile.Limits{})
+	img, info, err := Decode(testfile.WithOrientation(noiseJPEG(t, 96, 48, 8, 4), 6), imgfile.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

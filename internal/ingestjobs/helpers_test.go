@@ -1,8 +1,6 @@
 package ingestjobs_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -17,6 +15,7 @@ import (
 	"github.com/facetriage/facetriage/internal/ingest"
 	"github.com/facetriage/facetriage/internal/ingestjobs"
 	"github.com/facetriage/facetriage/internal/pipelinetest"
+	"github.com/facetriage/facetriage/internal/testfile"
 )
 
 var (
@@ -65,27 +64,9 @@ func wait(t *testing.T, s *ingestjobs.Service, id string) ingestjobs.Job {
 	}
 }
 
-type member struct {
-	name string
-	data []byte
-}
+type member = testfile.Member
 
-func zipOf(t *testing.T, members ...member) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	zw := zip.NewWriter(&b)
-	for _, m := range members {
-		f, err := zw.Create(m.name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Write(m.data)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
+func zipOf(t *testing.T, members ...member) []byte { return testfile.Zip(t, members...) }
 
 func sha(b []byte) string {
 	h := sha256.Sum256(b)

@@ -59,7 +59,7 @@ func TestHostileUploadsEndInARecordedReason(t *testing.T) {
 	rig := pipelinetest.Start(t, nil)
 	dir := t.TempDir()
 	s := open(t, rig, dir)
-	good := zipOf(t, member{"a.png", facetest.Photo(facetest.Spec{Person: 1})})
+	good := zipOf(t, member{Name: "a.png", Data: facetest.Photo(facetest.Spec{Person: 1})})
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name string
@@ -128,15 +128,15 @@ func TestPhotosKeepTheirNames(t *testing.T) {
 	ctx := context.Background()
 	numbered := facetest.Photo(facetest.Spec{Person: 1})
 	photos := []member{
-		{"cache/215_4321_Ahmad_2013-05-12.png", numbered},
-		{"../../etc/passwd.png", facetest.Photo(facetest.Spec{Person: 2})},
-		{"\xc3\xcd\xe3\xcf.png", facetest.Photo(facetest.Spec{Person: 3})},
-		{"", facetest.Photo(facetest.Spec{Person: 4})},
+		{Name: "cache/215_4321_Ahmad_2013-05-12.png", Data: numbered},
+		{Name: "../../etc/passwd.png", Data: facetest.Photo(facetest.Spec{Person: 2})},
+		{Name: "\xc3\xcd\xe3\xcf.png", Data: facetest.Photo(facetest.Spec{Person: 3})},
+		{Name: "", Data: facetest.Photo(facetest.Spec{Person: 4})},
 	}
 	send := func() ingestjobs.Job {
 		j, err := s.Start(ctx, batch, ingestjobs.Upload{Source: "caesar", Photos: func(add func(string, io.Reader) error) error {
 			for _, p := range photos {
-				if err := add(p.name, bytes.NewReader(p.data)); err != nil {
+				if err := add(p.Name, bytes.NewReader(p.Data)); err != nil {
 					return err
 				}
 			}
@@ -169,7 +169,7 @@ func TestJobsSurviveARestart(t *testing.T) {
 	first := open(t, rig, dir)
 	first.Close()
 	ctx := context.Background()
-	cache := zipOf(t, member{"a.png", facetest.Photo(facetest.Spec{Person: 1})}, member{"b.png", facetest.Photo(facetest.Spec{Person: 2})})
+	cache := zipOf(t, member{Name: "a.png", Data: facetest.Photo(facetest.Spec{Person: 1})}, member{Name: "b.png", Data: facetest.Photo(facetest.Spec{Person: 2})})
 	name := sha(cache) + ".zip"
 	if err := os.WriteFile(dir+"/"+name, cache, 0o600); err != nil {
 		t.Fatal(err)

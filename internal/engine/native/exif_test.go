@@ -3,28 +3,11 @@
 package native
 
 import (
-	"encoding/binary"
 	"testing"
 
 	"github.com/facetriage/facetriage/internal/face"
+	"github.com/facetriage/facetriage/internal/testfile"
 )
-
-// withOrientation inserts an EXIF APP1 segment holding only an orientation
-// tag right after the JPEG's start marker.
-func withOrientation(jpeg []byte, orientation uint16) []byte {
-	tiff := []byte{'I', 'I', 42, 0, 8, 0, 0, 0, // little-endian header, IFD0 at 8
-		1, 0, // one entry
-		0x12, 0x01, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, // 0x0112 Orientation, SHORT, count 1
-		0, 0, 0, 0} // no next IFD
-	binary.LittleEndian.PutUint16(tiff[18:], orientation)
-	payload := append([]byte("Exif\x00\x00"), tiff...)
-	seg := []byte{0xFF, 0xE1, 0, 0}
-	binary.BigEndian.PutUint16(seg[2:], uint16(len(payload)+2))
-	out := append([]byte{}, jpeg[:2]...)
-	out = append(out, seg...)
-	out = append(out, payload...)
-	return append(out, jpeg[2:]...)
-}
 
 // TestEXIFOrientation stores tzuyu.jpg turned a quarter anticlockwise with
 // EXIF orientation 6 ("turn 90° clockwise to display"): the engine must see
@@ -33,7 +16,7 @@ func TestEXIFOrientation(t *testing.T) {
 	e := testEngine(t)
 	data := tzuyu(t)
 	ref := embed(t, e.Engine, data)
-	stored := withOrientation(rotatedJPEG(t, data, 3), 6)
+	stored := testfile.WithOrientation(rotatedJPEG(t, data, 3), 6)
 	r := embed(t, e.Engine, stored)
 	if r.Info.EXIF.Orientation != 6 {
 		t.Fatalf("EXIF orientation %d, want 6", r.Info.EXIF.Orientation)
