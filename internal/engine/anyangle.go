@@ -36,9 +36,8 @@ type Cost struct {
 	// Took is the wall time of the whole embedding, decoding included.
 	Took time.Duration `json:"took"`
 	// Views is the number of detector passes over whole views of the
-	// photo; Chips the number of close views of a face that were described;
-	// Probes the number of small grey chips that found a face's tilt.
-	Views, Chips, Probes int
+	// photo; Chips the number of close views of a face that were described.
+	Views, Chips int
 	// Pixels is the number of pixels the detectors scanned in whole views.
 	Pixels int64
 	// Level is how far the search had to go: "coarse" (faces found in the
@@ -75,8 +74,6 @@ const (
 	// ends the search: three quarters of HOG's window, since faces a
 	// little smaller are found there with the lowered threshold.
 	firmSide = 0.75 * hogWindow
-	// probeFace is the face's side in the chips that find its tilt.
-	probeFace = 100.0
 	// straightenAbove is the tilt, in degrees, above which a face found in
 	// a chip is described again from a chip its landmarks turn upright.
 	straightenAbove = 20.0
@@ -103,6 +100,7 @@ type sighting struct {
 	side   float64 // photo pixels
 	turn   float64 // the view's clockwise turn, degrees
 	score  float64
+	filter int // which of the detector's filters fired (face.Scored)
 }
 
 // anyAngle searches a photo for faces at any in-plane angle: small grey
@@ -142,7 +140,7 @@ func (e *Engine) anyAngle(ctx context.Context, pic WarpPicture, det ViewDetector
 			if err != nil {
 				return nil, err
 			}
-			cs, err := e.describe(ctx, pic, l.scale, full, ss, cost)
+			cs, err := e.describe(ctx, pic, full, ss, cost)
 			if err != nil {
 				return nil, err
 			}
@@ -202,7 +200,7 @@ func (e *Engine) sightings(ctx context.Context, pic WarpPicture, det ViewDetecto
 		for _, d := range ds {
 			c := back.apply(face.Vec{X: float64(d.Rect.Min.X+d.Rect.Max.X) / 2, Y: float64(d.Rect.Min.Y+d.Rect.Max.Y) / 2})
 			side := float64(d.Rect.Dx()+d.Rect.Dy()) / 2 / scale
-			out = append(out, sighting{center: c, side: side, turn: turn, score: d.Score})
+			out = append(out, sighting{center: c, side: side, turn: turn, score: d.Score, filter: d.Filter})
 		}
 	}
 	return out, nil
@@ -235,14 +233,10 @@ func groupSightings(ss []sighting) [][]sighting {
 // turned upright as its strongest sighting says, goes to the recognizer.
 // A face whose descriptor looks upside down is tried again as the
 // sighting nearest the opposite turn says, and merge keeps the better.
-func (e *Engine) describe(ctx context.Context, pic WarpPicture, level, scale float64, ss []sighting, cost *Cost) ([]candidate, error) {
+func (e *Engine) describe(ctx context.Context, pic WarpPicture, scale float64, ss []sighting, cost *Cost) ([]candidate, error) {
 	var out []candidate
 	for _, g := range groupSightings(ss) {
-		if t, ok, err := e.bestTurn(ctx, pic, level, g[0], cost); err != nil {
-			return nil, err
-		} else if ok {
-			g[0].turn = t
-		}
+		g[0].turn = tiltedTurn(g[0])
 		c, ok, err := e.chip(ctx, pic, scale, g[0], cost)
 		if err != nil {
 			return nil, err

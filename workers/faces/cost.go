@@ -49,7 +49,7 @@ func (r *CostReport) Observe(sha string, c engine.Cost) {
 	r.seconds.WithLabelValues(level).Observe(c.Took.Seconds())
 	if r.log != nil && (c.Took >= SlowPhoto || c.OverBudget) {
 		r.log.Warn("a slow photo", "sha256", sha, "took", c.Took.Round(time.Millisecond), "level", level,
-			"views", c.Views, "chips", c.Chips, "probes", c.Probes, "megapixels", float64(c.Pixels)/1e6, "over_budget", c.OverBudget)
+			"views", c.Views, "chips", c.Chips, "megapixels", float64(c.Pixels)/1e6, "over_budget", c.OverBudget)
 	}
 }
 
