@@ -3,6 +3,8 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"image"
@@ -209,10 +211,12 @@ func TestFullDiskPausesIngestAndRecovers(t *testing.T) {
 			select {
 			case r = <-done:
 			case <-time.After(6 * time.Minute):
+				stuck(t, rt, src, rec)
 				t.Fatal("the ingest did not finish after space returned")
 			}
 			t.Logf("ingest finished %s after space returned: %s", time.Since(freed).Round(time.Second), r.sum)
 			if r.err != nil {
+				stuck(t, rt, src, rec)
 				t.Fatalf("ingest: %v", r.err)
 			}
 			if r.sum.Indexed != photos || r.sum.Failed != 0 || r.sum.Unreadable != 0 {
@@ -233,5 +237,34 @@ func TestFullDiskPausesIngestAndRecovers(t *testing.T) {
 			}
 			t.Logf("JetStream restarts: %v", restarts)
 		})
+	}
+}
+
+// stuck logs, for each photo of src not done, its record and what the
+// pipeline logged about it, so that a photo left in flight can be traced.
+func stuck(t *testing.T, rt *app.Runtime, src string, rec *logRecorder) {
+	t.Helper()
+	names, _ := filepath.Glob(filepath.Join(src, "*.png"))
+	for _, name := range names {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Log(err)
+			continue
+		}
+		sum := sha256.Sum256(b)
+		sha := hex.EncodeToString(sum[:])
+		p, err := rt.Catalog.Photo(context.Background(), sha)
+		if err == nil && p.Status.Done() {
+			continue
+		}
+		t.Logf("%s (%s…): record %+v, err %v", filepath.Base(name), sha[:12], p, err)
+		for _, l := range rec.lines(sha) {
+			t.Logf("  %s", l)
+		}
+	}
+	for _, l := range rec.lines("WARN") {
+		if !strings.Contains(l, "sha256=") {
+			t.Logf("log: %s", l)
+		}
 	}
 }
