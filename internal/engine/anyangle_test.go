@@ -88,3 +88,22 @@ func TestFirm(t *testing.T) {
 		t.Error("an upside-down face is firm")
 	}
 }
+
+// TestTiltedFilterTurnsTheChip: a face seen by one of HOG's tilted
+// filters is described from a chip turned 25° its way; any other filter
+// leaves the view's turn.
+func TestTiltedFilterTurnsTheChip(t *testing.T) {
+	for _, c := range []struct {
+		turn   float64
+		filter int
+		want   float64
+	}{
+		{0, 0, 0}, {90, 1, 90}, {270, 2, 270},
+		{350, tiltedLeftFilter, 15}, {90, tiltedLeftFilter, 115},
+		{10, tiltedRightFilter, 345}, {180, tiltedRightFilter, 155},
+	} {
+		if got := tiltedTurn(sighting{turn: c.turn, filter: c.filter}); angleBetween(got, c.want) > 1e-9 || got < 0 || got >= 360 {
+			t.Errorf("turn %g°, filter %d: chip at %g°, want %g°", c.turn, c.filter, got, c.want)
+		}
+	}
+}

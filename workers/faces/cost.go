@@ -11,7 +11,7 @@ import (
 )
 
 // SlowPhoto is the search time above which a photo is logged on its own:
-// the median photo takes about 0.15 s of CPU, the slowest measured (one
+// the median photo takes about 0.1 s of CPU, the slowest measured (one
 // that went to the CNN) about 15 s.
 const SlowPhoto = 5 * time.Second
 
