@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -115,6 +116,11 @@ type Storage struct {
 	full          bool
 	freeAtFailure int64 // the least free space seen since the failure, or -1
 	lastRestart   time.Time
+	// epoch counts the edges of restarts (one as a restart begins, one as
+	// it ends): a write error the server logged under another epoch came
+	// from a JetStream that a restart has replaced, or was logged during
+	// the restart, by the JetStream it shuts down.
+	epoch atomic.Uint64
 
 	writable, free prometheus.Gauge
 	restarts       prometheus.Counter
@@ -284,10 +290,21 @@ func (s *Storage) probe(ctx context.Context) error {
 
 // sawWriteError is called by the server's log when a write failed for
 // lack of space (sticky: ENOSPC) or was refused at JetStream's limit.
+//
+// A line logged before or while the embedded JetStream restarts is
+// dropped: it speaks of the streams the restart replaced, and taking it
+// after the restart (the goroutine below waits for the lock the restart
+// holds) would mark the new streams as failed, at the free space there is
+// once space is back, so that spaceBack could never be true again. The
+// probe after the restart says whether the new JetStream can write.
 func (s *Storage) sawWriteError(sticky bool) {
+	epoch := s.epoch.Load()
 	go func() { // the server may hold its locks while it logs
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		if epoch%2 == 1 || s.epoch.Load() != epoch {
+			return
+		}
 		s.noteFailureLocked(freeOf(s.dir), sticky)
 		s.checked = time.Time{} // the next Check looks again
 	}()
@@ -320,8 +337,11 @@ func (s *Storage) recoverLocked(ctx context.Context, failing error) error {
 		return failing
 	}
 	s.lastRestart = time.Now()
+	s.epoch.Add(1) // odd while the restart runs (sawWriteError)
 	s.rt.Log.Warn("space is back: restarting the embedded JetStream to clear its write errors", "data", s.dir, "free", freeOf(s.dir))
-	if err := restartJetStream(ctx, srv, s.rt.JS, filepath.Join(s.dir, "jetstream"), bus.Topology{Replicas: s.rt.Cfg.Replicas}); err != nil {
+	err := restartJetStream(ctx, srv, s.rt.JS, filepath.Join(s.dir, "jetstream"), bus.Topology{Replicas: s.rt.Cfg.Replicas})
+	s.epoch.Add(1)
+	if err != nil {
 		s.rt.Log.Error("cannot restart the embedded JetStream: restart facetriage", "err", err)
 		return &StorageError{Kind: ErrStoreUnwritable, Dir: s.dir, Free: freeOf(s.dir), MinFree: s.o.MinFree, Probe: err}
 	}

@@ -3,6 +3,7 @@ package archive
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -131,11 +132,30 @@ func (c *Catalogue) CountFaces(ctx context.Context) (int, error) {
 }
 
 // PutCrop stores a face crop; the same name again replaces it.
+//
+// A crop already stored with the same bytes (a retried photo puts its
+// crops again) is left as it is, and nothing is written: a put of an
+// existing name makes JetStream purge the old revision (the meta's
+// roll-up, and the client's purge of the old chunks), and in nats-server
+// 2.15 a purge whose write meets a full disk deadlocks the stream's file
+// store (fileStore.PurgeEx holds the store's lock; the failed flush calls
+// fileStore.rebuildState, which takes it again). The crops stream would
+// hang, and the embedded JetStream's restart once space returns with it.
 func (c *Catalogue) PutCrop(ctx context.Context, name string, jpeg []byte) error {
+	if info, err := c.crops.GetInfo(ctx, name); err == nil && info.Size == uint64(len(jpeg)) && info.Digest == cropDigest(jpeg) {
+		return nil
+	}
 	if _, err := c.crops.Put(ctx, jetstream.ObjectMeta{Name: name}, bytes.NewReader(jpeg)); err != nil {
 		return fmt.Errorf("archive: crop %s: %w", name, err)
 	}
 	return nil
+}
+
+// cropDigest is the digest the object store records for data.
+func cropDigest(data []byte) string {
+	h := sha256.New()
+	h.Write(data)
+	return jetstream.GetObjectDigestValue(h)
 }
 
 // Crop returns a stored face crop.
