@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -18,22 +19,67 @@ import (
 // storage (storeDir, the server's option: bus.StartEmbedded's Dir/jetstream,
 // unless JetStream runs and says otherwise), with the limit derived anew
 // from the free space, then ensures the topology.
-func restartJetStream(ctx context.Context, srv *server.Server, js jetstream.JetStream, storeDir string, topo bus.Topology) error {
+func restartJetStream(ctx context.Context, srv *server.Server, js jetstream.JetStream, storeDir string, topo bus.Topology) ([]lostStream, error) {
 	dir := storeDir
 	if cfg := srv.JetStreamConfig(); cfg != nil {
 		// The server keeps its store in StoreDir/jetstream and adds that
 		// last element again to the directory it is given.
 		dir = filepath.Dir(cfg.StoreDir)
 	}
-	if err := srv.ShutdownJetStream(); err != nil {
-		return fmt.Errorf("shut JetStream down: %w", err)
-	}
-	if err := srv.EnableJetStream(&server.JetStreamConfig{StoreDir: dir}); err != nil {
-		return fmt.Errorf("enable JetStream: %w", err)
-	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	return topo.Ensure(ctx, js)
+	before := tallyStreams(ctx, js)
+	if err := srv.ShutdownJetStream(); err != nil {
+		return nil, fmt.Errorf("shut JetStream down: %w", err)
+	}
+	if err := srv.EnableJetStream(&server.JetStreamConfig{StoreDir: dir}); err != nil {
+		return nil, fmt.Errorf("enable JetStream: %w", err)
+	}
+	if err := topo.Ensure(ctx, js); err != nil {
+		return nil, err
+	}
+	return lostIn(before, tallyStreams(ctx, js)), nil
+}
+
+// streamTally is what a stream held: when it was made, and its messages.
+type streamTally struct {
+	created time.Time
+	msgs    uint64
+	lastSeq uint64
+}
+
+// lostStream is a stream JetStream did not bring back whole from its
+// files after a restart (a block or state file a full disk cut short):
+// it was made anew, or its last message is gone.
+type lostStream struct {
+	name string
+	msgs uint64 // the messages it held before, at most this many lost
+}
+
+// tallyStreams reads every stream's tally; a stream it cannot read is
+// left out (and so never reported lost).
+func tallyStreams(ctx context.Context, js jetstream.JetStream) map[string]streamTally {
+	out := map[string]streamTally{}
+	l := js.ListStreams(ctx)
+	for info := range l.Info() {
+		out[info.Config.Name] = streamTally{created: info.Created, msgs: info.State.Msgs, lastSeq: info.State.LastSeq}
+	}
+	return out
+}
+
+// lostIn compares the tallies before and after a restart. No message is
+// taken from a stream while JetStream is down, so a stream whose last
+// sequence went back, or that was made again, lost what it held.
+func lostIn(before, after map[string]streamTally) []lostStream {
+	var out []lostStream
+	for name, b := range before {
+		a, ok := after[name]
+		if b.msgs > 0 && (!ok || !a.created.Equal(b.created) || a.lastSeq < b.lastSeq) {
+			out = append(out, lostStream{name: name, msgs: b.msgs})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
 }
 
 func isCloser(l server.Logger) bool {

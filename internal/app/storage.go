@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -339,11 +340,14 @@ func (s *Storage) recoverLocked(ctx context.Context, failing error) error {
 	s.lastRestart = time.Now()
 	s.epoch.Add(1) // odd while the restart runs (sawWriteError)
 	s.rt.Log.Warn("space is back: restarting the embedded JetStream to clear its write errors", "data", s.dir, "free", freeOf(s.dir))
-	err := restartJetStream(ctx, srv, s.rt.JS, filepath.Join(s.dir, "jetstream"), bus.Topology{Replicas: s.rt.Cfg.Replicas})
+	lost, err := restartJetStream(ctx, srv, s.rt.JS, filepath.Join(s.dir, "jetstream"), bus.Topology{Replicas: s.rt.Cfg.Replicas})
 	s.epoch.Add(1)
 	if err != nil {
 		s.rt.Log.Error("cannot restart the embedded JetStream: restart facetriage", "err", err)
 		return &StorageError{Kind: ErrStoreUnwritable, Dir: s.dir, Free: freeOf(s.dir), MinFree: s.o.MinFree, Probe: err}
+	}
+	for _, l := range lost {
+		s.rt.Log.Error(lostStreamAdvice(l.name), "stream", l.name, "messages_before", l.msgs, "data", s.dir)
 	}
 	s.restarts.Inc()
 	s.sticky, s.full, s.freeAtFailure, s.kv = false, false, -1, nil
@@ -360,4 +364,15 @@ func freeOf(dir string) int64 {
 		return -1
 	}
 	return int64(st.Bavail) * int64(st.Bsize)
+}
+
+// lostStreamAdvice says what a stream the restart could not bring back
+// whole means, and what to do: a work queue's photos are still catalogued
+// and an ingest run sends again every photo not done; a bucket's records
+// need the last backup.
+func lostStreamAdvice(stream string) string {
+	if slices.ContainsFunc(bus.Stages, func(st string) bool { return bus.StreamOf(st) == stream }) {
+		return "JetStream could not recover a work queue after the disk filled: photos that were waiting in it are lost from the queue; run ingest again on the same folders, which sends again every photo not done"
+	}
+	return "JetStream could not recover a store after the disk filled: records in it may be lost; check with `facetriage status` and restore the last backup if they are"
 }
