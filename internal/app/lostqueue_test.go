@@ -7,15 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
-
 	"github.com/facetriage/facetriage/internal/app"
 	"github.com/facetriage/facetriage/internal/bus"
-	"github.com/facetriage/facetriage/internal/bus/bustest"
 	"github.com/facetriage/facetriage/proto/facetriagepb"
 )
 
@@ -29,7 +25,6 @@ import (
 // JetStream shuts down.
 func TestAQueueLostInTheRestartIsReported(t *testing.T) {
 	dir := smallDisk(t, 64<<20)
-	var srv atomic.Pointer[server.Server]
 	queue := func() string {
 		ms, _ := filepath.Glob(filepath.Join(dir, "jetstream", "*", "*", "streams", bus.StreamOf(bus.StageDecode)))
 		if len(ms) != 1 {
@@ -44,7 +39,6 @@ func TestAQueueLostInTheRestartIsReported(t *testing.T) {
 		}
 	}})
 	rt := connect(t, dir, log)
-	srv.Store(rt.Embedded.Server())
 	storage := rt.WatchStorage(app.StorageOptions{MinFree: 1 << 20, Every: time.Hour})
 	ctx := context.Background()
 	const waiting = 3
@@ -55,28 +49,7 @@ func TestAQueueLostInTheRestartIsReported(t *testing.T) {
 		}
 	}
 
-	// The disk fills, a write fails, space comes back: JetStream restarts.
-	ballast := filepath.Join(dir, "ballast")
-	if err := os.WriteFile(ballast, make([]byte, 8<<20), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	srv.Load().Errorf("Filestore [KV_ft_photos] Critical write error: write %s: no space left on device", filepath.Join(dir, "jetstream", "1.blk"))
-	bustest.CheckFor(t, 10*time.Second, 50*time.Millisecond, func() error {
-		if storage.Check(ctx) == nil {
-			return errorString("the write error is not seen")
-		}
-		return nil
-	})
-	if err := os.Remove(ballast); err != nil {
-		t.Fatal(err)
-	}
-	bustest.CheckFor(t, 30*time.Second, 100*time.Millisecond, func() error {
-		_ = storage.Check(ctx)
-		if gauge(t, rt, "facetriage_jetstream_restarts_total") < 1 {
-			return errorString("JetStream was not restarted")
-		}
-		return nil
-	})
+	restartAfterFullDisk(t, dir, rt.Embedded.Server(), storage, rt)
 
 	said := rec.lines("ERROR", "could not recover a work queue", "run ingest again", "stream="+bus.StreamOf(bus.StageDecode), fmt.Sprintf("messages_before=%d", waiting))
 	if len(said) != 1 {

@@ -65,31 +65,7 @@ func TestWriteErrorLoggedDuringTheRestartIsNotANewFailure(t *testing.T) {
 		t.Fatalf("before any failure: %v", err)
 	}
 
-	// The disk filled (8 MiB of it taken by another program) and a write
-	// failed for it.
-	ballast := filepath.Join(dir, "ballast")
-	if err := os.WriteFile(ballast, make([]byte, 8<<20), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	srv.Load().Errorf("Filestore [OBJ_ft_crops] Critical write error: write %s: no space left on device", filepath.Join(dir, "jetstream", "1.blk"))
-	bustest.CheckFor(t, 10*time.Second, 50*time.Millisecond, func() error {
-		if err := storage.Check(ctx); err == nil {
-			return errorString("the write error is not seen")
-		}
-		return nil
-	})
-
-	// Space comes back: the watch restarts JetStream, once.
-	if err := os.Remove(ballast); err != nil {
-		t.Fatal(err)
-	}
-	bustest.CheckFor(t, 30*time.Second, 100*time.Millisecond, func() error {
-		_ = storage.Check(ctx)
-		if n := gauge(t, rt, "facetriage_jetstream_restarts_total"); n < 1 {
-			return errorString("JetStream was not restarted")
-		}
-		return nil
-	})
+	restartAfterFullDisk(t, dir, srv.Load(), storage, rt)
 	if n := logged.Load(); n != 1 {
 		t.Fatalf("the restart logged %d times that space is back, want 1", n)
 	}
@@ -104,3 +80,33 @@ func TestWriteErrorLoggedDuringTheRestartIsNotANewFailure(t *testing.T) {
 type errorString string
 
 func (e errorString) Error() string { return string(e) }
+
+// restartAfterFullDisk fills the disk under dir (8 MiB taken by another
+// program), has the server report a write that failed for it, waits until
+// the storage watch sees the failure, frees the space, and waits until the
+// watch has restarted JetStream.
+func restartAfterFullDisk(t *testing.T, dir string, srv *server.Server, storage *app.Storage, rt *app.Runtime) {
+	t.Helper()
+	ctx := context.Background()
+	ballast := filepath.Join(dir, "ballast")
+	if err := os.WriteFile(ballast, make([]byte, 8<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv.Errorf("Filestore [OBJ_ft_crops] Critical write error: write %s: no space left on device", filepath.Join(dir, "jetstream", "1.blk"))
+	bustest.CheckFor(t, 10*time.Second, 50*time.Millisecond, func() error {
+		if err := storage.Check(ctx); err == nil {
+			return errorString("the write error is not seen")
+		}
+		return nil
+	})
+	if err := os.Remove(ballast); err != nil {
+		t.Fatal(err)
+	}
+	bustest.CheckFor(t, 30*time.Second, 100*time.Millisecond, func() error {
+		_ = storage.Check(ctx)
+		if n := gauge(t, rt, "facetriage_jetstream_restarts_total"); n < 1 {
+			return errorString("JetStream was not restarted")
+		}
+		return nil
+	})
+}
