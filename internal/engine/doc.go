@@ -11,8 +11,9 @@
 // models/dlibface), faces are found at any in-plane angle (anyangle.go):
 // small grey views of the photo turned by quarter turns, then by the
 // diagonals, go to dlib's HOG detector alone; each face seen there is
-// described from a close view (a chip) turned upright, and straightened
-// again by its landmarks when it is still tilted. Larger views follow only
+// described from a close view (a chip) turned upright (by the view's turn,
+// and 25° more when one of the detector's tilted filters saw the face), and
+// straightened again by its landmarks when it is still tilted. Larger views follow only
 // when the small ones show no face of their size; the CNN comes last, on
 // reduced views. Result.Cost reports what each photo cost.
 //
