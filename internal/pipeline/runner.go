@@ -250,11 +250,7 @@ func (r *Runner) settle(ctx context.Context, m jetstream.Msg, msg Msg, err error
 		r.fail(ctx, m, msg, err, "transient", log)
 	default:
 		outcome = "retry"
-		backoff := r.Backoff
-		if len(backoff) == 0 {
-			backoff = bus.Backoff
-		}
-		delay := backoff[min(int(msg.Delivery), len(backoff))-1]
+		delay := r.backoff(int(msg.Delivery))
 		log.Warn("transient error; retrying", "err", err, "in", delay)
 		_ = m.NakWithDelay(delay)
 	}
@@ -321,28 +317,68 @@ func (r *Runner) WatchMaxDeliveries(ctx context.Context) (stop func(), err error
 	return func() { _ = sub.Unsubscribe() }, nil
 }
 
-// recordMaxDeliveries records the message an advisory names, and removes it.
+// recordMaxDeliveries records the message an advisory names, and removes
+// it. The server no longer delivers that message: the advisory is its only
+// trace, so a failure to read or record it (the store full, JetStream
+// restarting) is retried, with the runner's backoff, until it succeeds,
+// the message is gone, or ctx ends; the retries run beside the
+// subscription, which goes on with the next advisory.
 func (r *Runner) recordMaxDeliveries(ctx context.Context, stream string, am *nats.Msg) {
-	name := r.Stage.Name()
 	var a maxDeliveriesAdvisory
 	if err := json.Unmarshal(am.Data, &a); err != nil {
 		return
 	}
-	s, err := r.JS.Stream(ctx, stream)
-	if err != nil {
+	if r.recordMaxDeliveriesOnce(ctx, stream, a) == nil {
 		return
 	}
-	raw, err := s.GetMsg(ctx, a.StreamSeq)
+	go func() {
+		for attempt := 0; ; attempt++ {
+			sleep(ctx, r.backoff(attempt+1))
+			if ctx.Err() != nil {
+				r.Log.Error("stopped before the photo whose every delivery failed was recorded; it stays in the work queue, not delivered again", "stage", r.Stage.Name(), "stream_seq", a.StreamSeq)
+				return
+			}
+			if r.recordMaxDeliveriesOnce(ctx, stream, a) == nil {
+				return
+			}
+		}
+	}()
+}
+
+// recordMaxDeliveriesOnce is one attempt: nil when the message is
+// recorded and removed, or already gone.
+func (r *Runner) recordMaxDeliveriesOnce(ctx context.Context, stream string, a maxDeliveriesAdvisory) error {
+	name := r.Stage.Name()
+	s, err := r.JS.Stream(ctx, stream)
 	if err != nil {
-		return // already acknowledged or removed
+		r.Log.Error("cannot read the work queue to record a photo whose every delivery failed; retrying", "stage", name, "stream_seq", a.StreamSeq, "err", err)
+		return err
+	}
+	raw, err := s.GetMsg(ctx, a.StreamSeq)
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return nil // already acknowledged or removed
+	}
+	if err != nil {
+		r.Log.Error("cannot read a photo whose every delivery failed; retrying", "stage", name, "stream_seq", a.StreamSeq, "err", err)
+		return err
 	}
 	f := r.failure(raw.Data, errors.New("every delivery timed out: the worker died or hung"), "max_deliveries", a.Deliveries)
 	if err := r.Failures.RecordFailure(ctx, f); err != nil {
-		r.Log.Error("cannot record failure", "stage", name, "sha256", f.Sha256, "err", err)
-		return
+		r.Log.Error("cannot record failure; retrying", "stage", name, "sha256", f.Sha256, "err", err)
+		return err
 	}
 	_ = s.DeleteMsg(ctx, a.StreamSeq)
 	r.Log.Warn("gave up on photo", "stage", name, "sha256", f.Sha256, "kind", f.Kind)
+	return nil
+}
+
+// backoff is the delay before retry number n (1 is the first).
+func (r *Runner) backoff(n int) time.Duration {
+	b := r.Backoff
+	if len(b) == 0 {
+		b = bus.Backoff
+	}
+	return b[min(max(n, 1), len(b))-1]
 }
 
 func sleep(ctx context.Context, d time.Duration) {

@@ -205,11 +205,49 @@ func TestDeadWorkerLosesNothing(t *testing.T) {
 // A message every delivery of which times out (a worker dies on it each
 // time) is recorded from JetStream's advisory and removed from the queue.
 func TestMaxDeliveriesAreRecorded(t *testing.T) {
+	exhaustDeliveries(t, &sink{fs: map[string]*facetriagepb.Failure{}})
+}
+
+// The advisory is the only trace of a message the server no longer
+// delivers: when its failure record cannot be written at first (the store
+// full, JetStream restarting), it is written later, not dropped.
+func TestMaxDeliveriesAreRecordedOnceTheRecordCanBeWritten(t *testing.T) {
+	fs := &failingSink{sink: sink{fs: map[string]*facetriagepb.Failure{}}}
+	fs.fails.Store(3)
+	exhaustDeliveries(t, fs)
+	if n := fs.fails.Load(); n > 0 {
+		t.Fatalf("%d refusals left: the record was written without retrying", n)
+	}
+}
+
+// failingSink refuses its first fails records.
+type failingSink struct {
+	sink
+	fails atomic.Int32
+}
+
+func (k *failingSink) RecordFailure(ctx context.Context, f *facetriagepb.Failure) error {
+	if k.fails.Add(-1) >= 0 {
+		return errors.New("insufficient storage")
+	}
+	return k.sink.RecordFailure(ctx, f)
+}
+
+// recorder is a sink a test can read.
+type recorder interface {
+	pipeline.FailureSink
+	get(sha string) *facetriagepb.Failure
+}
+
+// exhaustDeliveries makes a message time out on every delivery, then
+// waits for its failure record in sk and an empty queue.
+func exhaustDeliveries(t *testing.T, sk recorder) {
+	t.Helper()
 	const wait = 300 * time.Millisecond
 	srv := bustest.Start(t, bus.Topology{AckWait: map[string]time.Duration{bus.StageDecode: wait}})
-	sk := &sink{fs: map[string]*facetriagepb.Failure{}}
 	st := &script{seen: map[string][]uint64{}}
-	r := &pipeline.Runner{NC: srv.NC, JS: srv.JS, Stage: st, Failures: sk, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
+	r := &pipeline.Runner{NC: srv.NC, JS: srv.JS, Stage: st, Failures: sk, Backoff: []time.Duration{50 * time.Millisecond},
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stop, err := r.WatchMaxDeliveries(ctx)
