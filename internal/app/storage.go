@@ -367,9 +367,9 @@ func freeOf(dir string) int64 {
 }
 
 // lostStreamAdvice says what a stream the restart could not bring back
-// whole means, and what to do: a work queue's photos are still catalogued
-// and an ingest run sends again every photo not done; a bucket's records
-// need the last backup.
+// whole means, and what to do: an ingest run sends again every photo of a
+// work queue not done (catalogued or not); a bucket's records need the
+// last backup.
 func lostStreamAdvice(stream string) string {
 	if slices.ContainsFunc(bus.Stages, func(st string) bool { return bus.StreamOf(st) == stream }) {
 		return "JetStream could not recover a work queue after the disk filled: photos that were waiting in it are lost from the queue; run ingest again on the same folders, which sends again every photo not done"

@@ -27,7 +27,7 @@ type Config struct {
 	MaxPixels int64  `name:"max-pixels" env:"FACETRIAGE_MAX_PIXELS" help:"Pixel budget per photo; larger images are refused (default 100000000)."`
 	Jitter    int    `name:"jitter" env:"FACETRIAGE_JITTER" help:"Average each descriptor over this many jittered copies (slower; default 0)."`
 	// FaceBudget bounds the search for faces in one photo (engine.Options.Budget).
-	FaceBudget time.Duration `name:"face-budget" env:"FACETRIAGE_FACE_BUDGET" help:"Once the search for faces in one photo has taken this long (e.g. 20s), it stops before its next, finer level (and the CNN); the photo is marked over budget in status and the metrics. Default: no limit."`
+	FaceBudget time.Duration `name:"face-budget" env:"FACETRIAGE_FACE_BUDGET" help:"Once the search for faces in one photo has taken this long (e.g. 20s), it stops before its next, finer level (and the CNN); the photo is marked over budget in its record (status) and in a log line. Default: no limit."`
 
 	NATS             string   `name:"nats" env:"FACETRIAGE_NATS" help:"NATS URL of a JetStream cluster (scale-out mode); empty runs an embedded server in DATA."`
 	NATSPort         int      `name:"nats-port" env:"FACETRIAGE_NATS_PORT" help:"Loopback port of the embedded NATS server (default: any free port; see DATA/serve.json)."`
