@@ -3,6 +3,7 @@ package config
 import (
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestModelsBelongToTheInstallation: a new --data directory uses the
@@ -18,5 +19,16 @@ func TestModelsBelongToTheInstallation(t *testing.T) {
 	}
 	if got := (Config{ModelDir: "/m", DataDir: "/d"}).ModelDirOrDefault(); got != "/m" {
 		t.Errorf("--models is not kept: %s", got)
+	}
+}
+
+// TestNegativeFaceBudgetIsRefused: --face-budget=-5s is an error before
+// any photo, not a budget spent at once.
+func TestNegativeFaceBudgetIsRefused(t *testing.T) {
+	if err := (Config{FaceBudget: -5 * time.Second}).EngineOptions().Validate(); err == nil {
+		t.Fatal("a negative face budget was accepted")
+	}
+	if err := (Config{FaceBudget: 20 * time.Second}).EngineOptions().Validate(); err != nil {
+		t.Fatalf("a 20 s face budget: %v", err)
 	}
 }

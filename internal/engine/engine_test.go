@@ -7,6 +7,7 @@ import (
 	"image"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/facetriage/facetriage/internal/face"
 	"github.com/facetriage/facetriage/internal/imgfile"
@@ -252,7 +253,7 @@ func TestDetectionScale(t *testing.T) {
 }
 
 func TestOptionsValidate(t *testing.T) {
-	for _, o := range []Options{{Mode: "sift"}, {MaxSide: 10}, {MaxPixels: -1}} {
+	for _, o := range []Options{{Mode: "sift"}, {MaxSide: 10}, {MaxPixels: -1}, {Budget: -time.Second}} {
 		if err := o.Validate(); err == nil {
 			t.Errorf("%+v accepted", o)
 		}
