@@ -64,8 +64,12 @@ type Decision struct {
 
 // Candidate is an individual on a case's shortlist.
 type Candidate struct {
-	Individual string         `json:"individual"`
-	Distance   float64        `json:"distance"`
+	Individual string  `json:"individual"`
+	Distance   float64 `json:"distance"`
+	// Score is what the strength was read from: the normalised score when
+	// Normalised (search.Candidate), otherwise the distance.
+	Score      float64        `json:"score"`
+	Normalised bool           `json:"normalised,omitempty"`
 	Strength   match.Strength `json:"strength"`
 	// FPIR is the share of searches of the archive, at its size when it
 	// was matched, without the person, that show a face this close.

@@ -3,7 +3,6 @@ package cases
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/facetriage/facetriage/internal/auth"
 	"github.com/facetriage/facetriage/internal/match"
@@ -99,7 +98,7 @@ func (s *Service) match(ctx context.Context, a Actor, id string, standing bool) 
 }
 
 // rankFor ranks the archive for c's references: each brings its nearest
-// individuals, and an individual's distance is its nearest to any
+// individuals, and an individual's score is its best (search.Candidate.Score) against any
 // reference; each is assessed at the archive's size. Excluded individuals
 // are left out of the search.
 func (s *Service) rankFor(ctx context.Context, c *Case) ([]search.Candidate, search.Size, int, error) {
@@ -116,7 +115,7 @@ func (s *Service) rankFor(ctx context.Context, c *Case) ([]search.Candidate, sea
 			return nil, size, 0, err
 		}
 		for _, g := range got {
-			if b, ok := best[g.Individual]; !ok || g.Distance < b.Distance {
+			if b, ok := best[g.Individual]; !ok || g.Score < b.Score || (g.Score == b.Score && g.Distance < b.Distance) {
 				best[g.Individual] = g
 			}
 		}
@@ -125,12 +124,7 @@ func (s *Service) rankFor(ctx context.Context, c *Case) ([]search.Candidate, sea
 	for _, g := range best {
 		ranked = append(ranked, g)
 	}
-	sort.Slice(ranked, func(i, j int) bool {
-		if ranked[i].Distance != ranked[j].Distance {
-			return ranked[i].Distance < ranked[j].Distance
-		}
-		return ranked[i].Individual < ranked[j].Individual
-	})
+	search.SortByScore(ranked)
 	if len(ranked) > s.shortlist() {
 		ranked = ranked[:s.shortlist()]
 	}
@@ -155,7 +149,7 @@ func (s *Service) merge(c *Case, ranked []search.Candidate, standing bool) {
 		}
 		cd.Individual, cd.Distance, cd.Photo, cd.Face, cd.Box = g.Individual, g.Distance, g.Photo, g.Face, g.Box
 		cd.Photos, cd.Number, cd.Source, cd.Branch, cd.Listed = g.Photos, g.Number, g.Source, g.Branch, true
-		cd.Strength, cd.FPIR = g.Strength, g.FPIR
+		cd.Score, cd.Normalised, cd.Strength, cd.FPIR = g.Score, g.Normalised, g.Strength, g.FPIR
 		if !seen {
 			cd.Verdict, cd.FirstSeen = New, now
 			cd.Flagged = standing && rank(cd.Strength) >= rank(s.flagAt())

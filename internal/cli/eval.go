@@ -33,6 +33,7 @@ type evalCmd struct {
 	WriteThresholds string   `name:"write-thresholds" type:"path" help:"Write the chosen thresholds to this file (the product's is internal/match/thresholds.json)."`
 	Seed            int64    `name:"seed" default:"1" help:"Seed of the random rotations and impostor pairs."`
 	OpenSet         bool     `name:"open-set" help:"Run the open-set evaluation instead (NIST FRVT 1:N: mated and non-mated searches of galleries of growing size, the model behind the words, population checks, evidence fusion); --write-thresholds then writes the model."`
+	NormalisedOnly  bool     `name:"normalised-only" help:"With --open-set and --write-thresholds: write only the normalised score's model (the file's \"normalised\" entry), keeping its raw model and that model's provenance."`
 	Populations     []string `name:"population" placeholder:"[NAME=]DIR" help:"With --open-set: also check the words on this labelled set: a folder with labels.csv (split into sets by the identities' 'set:' prefix), or a folder of photos named after the person (tzuyu2.jpg); NAME defaults to the folder's name."`
 }
 
@@ -235,7 +236,7 @@ func (c *evalCmd) openSet(e *env, split eval.Split, product eval.Method, start t
 		return err
 	}
 	if c.WriteThresholds != "" {
-		if err := rep.WriteThresholds(c.WriteThresholds); err != nil {
+		if err := rep.WriteThresholds(c.WriteThresholds, c.NormalisedOnly); err != nil {
 			return err
 		}
 	}

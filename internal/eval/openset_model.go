@@ -108,25 +108,24 @@ func rising(c []float64, to float64) bool {
 
 // polyfit fits y = Σ c_k x^k (k ≤ deg) by weighted least squares.
 func polyfit(x, y, w []float64, deg int) ([]float64, error) {
-	n := deg + 1
-	a := make([][]float64, n)
-	for i := range a {
-		a[i] = make([]float64, n+1)
-	}
+	rows := make([][]float64, len(x))
 	for k := range x {
-		pw := make([]float64, 2*n)
-		pw[0] = 1
-		for j := 1; j < 2*n; j++ {
-			pw[j] = pw[j-1] * x[k]
-		}
-		for i := 0; i < n; i++ {
-			for j := 0; j < n; j++ {
-				a[i][j] += w[k] * pw[i+j]
-			}
-			a[i][n] += w[k] * pw[i] * y[k]
+		rows[k] = make([]float64, deg+1)
+		rows[k][0] = 1
+		for j := 1; j <= deg; j++ {
+			rows[k][j] = rows[k][j-1] * x[k]
 		}
 	}
-	// Gaussian elimination with partial pivoting.
+	if len(rows) == 0 {
+		return nil, errors.New("eval: nothing to fit")
+	}
+	return lstsq(rows, y, w)
+}
+
+// solve solves the augmented system a (n rows of n+1) by Gaussian
+// elimination with partial pivoting.
+func solve(a [][]float64) ([]float64, error) {
+	n := len(a)
 	for col := 0; col < n; col++ {
 		p := col
 		for r := col + 1; r < n; r++ {

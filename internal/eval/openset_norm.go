@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
-	"sort"
+
+	"github.com/facetriage/facetriage/internal/match"
 )
 
 // Score normalisation with the archive as its own cohort. A search's
@@ -64,20 +65,10 @@ type normStats struct {
 }
 
 // stats computes the mean and spread of xs, or of the share top of its
-// smallest (at least 2).
+// smallest (at least 2): the product's match.CohortStats.
 func stats(xs []float64, top float64) (float64, float64) {
-	if k := max(2, int(math.Round(top*float64(len(xs))))); top > 0 && k < len(xs) {
-		sort.Float64s(xs)
-		xs = xs[:k]
-	}
-	var s, ss float64
-	for _, x := range xs {
-		s += x
-		ss += x * x
-	}
-	n := float64(len(xs))
-	mu := s / n
-	return mu, math.Sqrt(math.Max(ss/n-mu*mu, 1e-12))
+	st := match.CohortStats(xs, top)
+	return st.Mu, st.Sigma
 }
 
 func (nm Norm) prepare(o *OpenSet, d *Draw) *normStats {

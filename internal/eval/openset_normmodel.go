@@ -1,6 +1,8 @@
 package eval
 
 import (
+	"slices"
+
 	"github.com/facetriage/facetriage/internal/match"
 )
 
@@ -12,10 +14,14 @@ type NormalisedModel struct {
 	// Norm: the normaliser's kind, cohort, share and constants.
 	Norm Norm `json:"norm"`
 	// PairModel: q over the normalised scores of every LFW search against
-	// every face of another person; Model: the same scaled by Kappa,
-	// fitted on the fitting sizes, as the raw model is.
+	// every face of another person, and PairKappa the factor it would need
+	// to hold on the fitting sizes (shown, not used: a pair model does not
+	// describe this score's searches). Model: the rank-one model, fitted
+	// on the non-mated searches of FitSizes (Fit), checked on the others.
 	PairModel match.Model  `json:"pair_model"`
-	Kappa     float64      `json:"kappa"`
+	PairKappa float64      `json:"pair_kappa"`
+	FitSizes  []int        `json:"fit_sizes"`
+	Fit       RankOneFit   `json:"fit"`
 	Model     match.Model  `json:"model"`
 	Sizes     []SizeResult `json:"sizes"`
 	Checks    [][]Check    `json:"checks"`
@@ -43,13 +49,18 @@ func (rep *OpenSetReport) measureNormalised(cfg OpenSetConfig, o *OpenSet, name 
 	rates := []float64{cfg.Rates.Strong, cfg.Rates.Possible, cfg.Rates.Weak}
 	out.Sizes = o.EvaluateSizes(cfg.Sizes, rates, cfg.Shortlist, cfg.Seed, nm)
 	var fit []SizeResult
+	out.FitSizes = cfg.NormFitSizes
 	for _, r := range out.Sizes {
-		if rep.fittedOn(r.Individuals) {
+		if slices.Contains(cfg.NormFitSizes, r.Individuals) {
 			fit = append(fit, r)
 		}
 	}
-	out.Kappa = FitKappa(out.PairModel, fit)
-	out.Model = ScaleModel(out.PairModel, out.Kappa)
+	out.PairKappa = FitKappa(out.PairModel, fit)
+	if out.Fit, err = fitRankOne(fit); err != nil {
+		return nil, err
+	}
+	out.Model = out.Fit.Model()
+	boots := bootstrapRankOne(fit, cfg.Bootstrap, cfg.Seed)
 	for _, r := range out.Sizes {
 		out.Checks = append(out.Checks, CheckModel(out.Model, r, cfg.Shortlist))
 	}
@@ -60,7 +71,7 @@ func (rep *OpenSetReport) measureNormalised(cfg OpenSetConfig, o *OpenSet, name 
 		out.Populations = append(out.Populations, PopulationWords{Name: p.Name, Words: checkPopulationWords(p.Photos, out.Model, words, small)})
 	}
 	for _, m := range cfg.WordFaces {
-		out.Words = append(out.Words, wordDistances(out.Model, nil, rates, m))
+		out.Words = append(out.Words, wordDistances(out.Model, boots, rates, m))
 	}
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/facetriage/facetriage/internal/match"
@@ -33,8 +34,9 @@ func (rep *OpenSetReport) Write(dir string) error {
 }
 
 // WriteThresholds puts the chosen model and its provenance into the
-// thresholds file at path, keeping what else it holds.
-func (rep *OpenSetReport) WriteThresholds(path string) error {
+// thresholds file at path, keeping what else it holds; normalisedOnly
+// writes only the normalised score's model, keeping the raw one.
+func (rep *OpenSetReport) WriteThresholds(path string, normalisedOnly bool) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
@@ -43,8 +45,16 @@ func (rep *OpenSetReport) WriteThresholds(path string) error {
 	if err != nil {
 		return err
 	}
-	t.Model = rep.Model
-	t.OpenSet = rep.Provenance()
+	if !normalisedOnly {
+		t.Model = rep.Model
+		t.OpenSet = rep.Provenance()
+	}
+	t.Normalised = nil
+	if nm := rep.Normalised; nm != nil {
+		t.Normalised = &match.Normalisation{Cohort: nm.Norm.Cohort, NearestShare: nm.Norm.Top,
+			Mu: round(nm.Norm.Mu, 4), Sigma: round(nm.Norm.Sigma, 4), MinFaces: nm.Norm.Cohort, Model: nm.Model,
+			Source: rep.normalisedProvenance(nm)}
+	}
 	out, err := json.MarshalIndent(t, "", "  ")
 	if err != nil {
 		return err
@@ -59,16 +69,7 @@ func (rep *OpenSetReport) WriteThresholds(path string) error {
 // model comes from and how well it held.
 func (rep *OpenSetReport) Provenance() map[string]any {
 	words := Words(rep.Config.Rates)
-	var checks []map[string]any
-	for k, r := range rep.Sizes {
-		c := map[string]any{"individuals": int(math.Round(r.MeanIndividuals)), "faces": int(math.Round(r.NonMatedFaces)),
-			"draws": r.Draws, "non_mated_searches": r.NonMated, "fitted_on": rep.fittedOn(r.Individuals)}
-		for i, ch := range rep.ChosenChecks[k] {
-			c[words[i].Name] = map[string]any{"model_distance": round(ch.Distance, 3), "measured_fpir": sig(ch.Measured, 3),
-				"ci95": [2]float64{sig(ch.CI[0], 3), sig(ch.CI[1], 3)}, "conservative": ch.Conservative, "exceeds": ch.Exceeds}
-		}
-		checks = append(checks, c)
-	}
+	checks := checkRecords(rep.Config.Rates, rep.Sizes, rep.ChosenChecks, rep.Config.FitSizes)
 	var extra []map[string]any
 	for _, e := range rep.Extrapolation {
 		x := map[string]any{"individuals": e.Individuals, "faces": e.Faces, "median_rank1": round(e.MedianRank1, 3)}
@@ -101,18 +102,39 @@ func (rep *OpenSetReport) Provenance() map[string]any {
 		"faces_per_person": rep.Config.FacesPerIndividual,
 		"report":           "benchmarks/results/openset/report.md",
 	}
-	if nm := rep.Normalised; nm != nil {
-		n := nm.Norm
-		prov["normalised"] = map[string]any{
-			"status": "measured, not yet read by the product: the search must compute the score first",
-			"score":  "for a candidate's nearest face at distance d: " + n.Formula(),
-			"mu":     round(n.Mu, 4), "sigma": round(n.Sigma, 4), "cohort": n.Cohort, "nearest_share": n.Top,
-			"q":     "share of (reference, archive face of another person) pairs whose d' is at most s, over every LFW search against every gallery face",
-			"kappa": nm.Kappa,
-			"model": nm.Model,
-		}
-	}
 	return prov
+}
+
+// normalisedProvenance says where the normalised score's model comes
+// from and how well it held.
+func (rep *OpenSetReport) normalisedProvenance(nm *NormalisedModel) map[string]any {
+	f := nm.Fit
+	return map[string]any{
+		"dataset": rep.Meta.Dataset, "command": rep.Meta.Command, "date": rep.Meta.Date.Format("2006-01-02"), "model": rep.ModelID,
+		"normaliser": nm.Name,
+		"score":      "for a candidate's nearest face at distance d: " + nm.Norm.Formula(),
+		"fit": fmt.Sprintf("FPIR(s, M) = 1 - exp(-kappa * M^beta * exp(a + b*s + c*s^2)), fitted on the non-mated rank-1 scores of LFW galleries of %v individuals (%d points, s from %.3f to %.3f): a %.4f, b %.4f, c %.4f, beta %.4f, kappa %.3g",
+			nm.FitSizes, f.Points, f.From, f.To, f.A, f.B, f.C, f.Beta, f.Kappa),
+		"pair_kappa": nm.PairKappa,
+		"checks":     checkRecords(rep.Config.Rates, nm.Sizes, nm.Checks, nm.FitSizes),
+		"report":     "benchmarks/results/openset-anyangle/report.md",
+	}
+}
+
+// checkRecords are a model's checks as the thresholds file records them.
+func checkRecords(rates match.Rates, sizes []SizeResult, checks [][]Check, fitSizes []int) []map[string]any {
+	words := Words(rates)
+	var out []map[string]any
+	for k, r := range sizes {
+		c := map[string]any{"individuals": int(math.Round(r.MeanIndividuals)), "faces": int(math.Round(r.NonMatedFaces)),
+			"draws": r.Draws, "non_mated_searches": r.NonMated, "fitted_on": slices.Contains(fitSizes, r.Individuals)}
+		for i, ch := range checks[k] {
+			c[words[i].Name] = map[string]any{"model_distance": round(ch.Distance, 3), "measured_fpir": sig(ch.Measured, 3),
+				"ci95": [2]float64{sig(ch.CI[0], 3), sig(ch.CI[1], 3)}, "conservative": ch.Conservative, "exceeds": ch.Exceeds}
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 func (rep *OpenSetReport) fittedOn(n int) bool {
@@ -181,10 +203,8 @@ func (rep *OpenSetReport) Markdown(w io.Writer) {
 		s := r.Rank1
 		fmt.Fprintf(w, "| %s | %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |\n", sizeName(int(math.Round(r.MeanIndividuals))), match.Thousands(int(math.Round(r.NonMatedFaces))), r.NonMated, s.P01, s.P05, s.P10, s.P25, s.P50, s.Mean)
 	}
-	fmt.Fprintf(w, "\n## CMC of mated searches\n\n| N | mated searches | rank 1 | rank 5 | rank 10 | rank 20 |\n|---|---|---|---|---|---|\n")
-	for _, r := range rep.Sizes {
-		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s |\n", sizeName(int(math.Round(r.MeanIndividuals))), r.Mated, pct(r.CMC[0]), pct(r.CMC[4]), pct(r.CMC[9]), pct(r.CMC[19]))
-	}
+	fmt.Fprintf(w, "\n## CMC of mated searches\n\n")
+	cmcTable(w, rep.Sizes)
 
 	im := rep.Impostors
 	fmt.Fprintf(w, "\n## q(d): how often two different people's faces lie this close\n\n")
@@ -311,14 +331,14 @@ func fnirTable(w io.Writer, sizes []SizeResult) {
 }
 
 func (rep *OpenSetReport) checkTable(w io.Writer, checks [][]Check) {
-	rep.checkTableOf(w, rep.Sizes, checks)
+	rep.checkTableOf(w, rep.Sizes, checks, rep.Config.FitSizes)
 }
 
-func (rep *OpenSetReport) checkTableOf(w io.Writer, sizes []SizeResult, checks [][]Check) {
+func (rep *OpenSetReport) checkTableOf(w io.Writer, sizes []SizeResult, checks [][]Check, fitSizes []int) {
 	fmt.Fprintf(w, "| N | M | rate | model distance | measured threshold | measured FPIR at the model's distance (95 %%) | model FPIR at the measured threshold | conservative | FNIR at the model's distance | |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	for k, r := range sizes {
 		fit := ""
-		if rep.fittedOn(r.Individuals) {
+		if slices.Contains(fitSizes, r.Individuals) {
 			fit = "fit"
 		}
 		for i, c := range checks[k] {
@@ -383,16 +403,31 @@ func (rep *OpenSetReport) extrapolationNote() string {
 	return s + "these rest on the fitted tail alone, beyond what LFW can measure: " + strings.Join(parts, ", ") + ". Their interval covers the fit's uncertainty, not the tail's shape: a lower tail heavier than the fit would make them too generous."
 }
 
+func cmcTable(w io.Writer, sizes []SizeResult) {
+	fmt.Fprintf(w, "| N | mated searches | rank 1 | rank 5 | rank 10 | rank 20 |\n|---|---|---|---|---|---|\n")
+	for _, r := range sizes {
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s |\n", sizeName(int(math.Round(r.MeanIndividuals))), r.Mated, pct(r.CMC[0]), pct(r.CMC[4]), pct(r.CMC[9]), pct(r.CMC[19]))
+	}
+}
+
 // normalisedSection reports the kept normaliser as the product's score.
 func (rep *OpenSetReport) normalisedSection(w io.Writer, nm *NormalisedModel) {
 	n := nm.Norm
 	fmt.Fprintf(w, "### The kept normalisation as the product's score: %s\n\n", nm.Name)
-	fmt.Fprintf(w, "As a search would compute it: each candidate is scored by the normalised score of its nearest face (by distance): `%s`. q is then the share of (reference, face of another person) pairs with d' at most s, over every LFW search against every gallery face; the model is fitted and calibrated as the raw one is (κ = %.3g on sizes %v).\n\n",
-		n.Formula(), nm.Kappa, rep.Config.FitSizes)
+	f := nm.Fit
+	fmt.Fprintf(w, "As a search computes it: each candidate is scored by the normalised score of its nearest face (by distance): `%s`. The product reads it from archives of %s faces up (a whole cohort); below, the raw distance and its model.\n\n",
+		n.Formula(), match.Thousands(n.Cohort))
+	fmt.Fprintf(w, "**The model is fitted on the searches, not on pairs.** A pair model (q over every search's normalised score against every face of another person, as the raw model is built) would need its q multiplied by κ = %.3g to hold on the fitting sizes: one search's scores share its normalisation, so its faces are not independent chances. Instead, on the non-mated searches of sizes %v (those whose archive holds a whole cohort), ln(−ln(1 − F(s))) is fitted by weighted least squares on s, s² and ln M, where F(s) is the share of a size's non-mated searches with a rank-1 score at most s (%d points, scores %.3f to %.3f, F at most %.0f %%):\n\n",
+		nm.PairKappa, nm.FitSizes, f.Points, f.From, f.To, 100*RankOneMaxF)
+	fmt.Fprintf(w, "FPIR(s, M) = 1 − exp(−κ · M^β · exp(a + b·s + c·s²)), a = %.3f, b = %.3f, c = %.3f, **β = %.3f**, κ = %.3g (the factor that makes every rate hold on the fitting sizes; 1 when the fit already does).\n\n",
+		f.A, f.B, f.C, f.Beta, f.Kappa)
+	fmt.Fprintf(w, "β below 1 says the archive's faces are fewer independent chances than faces: a search of ten times the faces is a search of 10^β times the chances. Rows marked \"fit\" below were used to fit it; the others are held out.\n\n")
 	fmt.Fprintf(w, "FNIR at fixed FPIR (measured thresholds):\n\n")
 	fnirTable(w, nm.Sizes)
+	fmt.Fprintf(w, "\nCMC of mated searches, ranked by the normalised score (the product ranks a shortlist by it):\n\n")
+	cmcTable(w, nm.Sizes)
 	fmt.Fprintf(w, "\nIts model checked:\n\n")
-	rep.checkTableOf(w, nm.Sizes, nm.Checks)
+	rep.checkTableOf(w, nm.Sizes, nm.Checks, nm.FitSizes)
 	fmt.Fprintf(w, "\nWhat the words deliver: FNIR (rank 1) at the model's distance, the chosen raw model against the normalised one, and the measured FPIR there:\n\n| N | word | raw FNIR | raw FPIR | normalised FNIR | normalised FPIR |\n|---|---|---|---|---|---|\n")
 	wd := Words(rep.Config.Rates)
 	for k, r := range rep.Sizes {

@@ -20,6 +20,10 @@ type OpenSetConfig struct {
 	// FitSizes are the sizes (individuals) the calibrated variant is
 	// fitted on; it is checked on the others.
 	FitSizes []int
+	// NormFitSizes are the sizes the normalised score's rank-one model is
+	// fitted on: sizes whose archive holds at least a whole cohort, as the
+	// product normalises only from there.
+	NormFitSizes []int
 	// Rates are the FPIRs reported (the words' rates).
 	Rates match.Rates
 	// Shortlist is how many individuals a search shows.
@@ -45,8 +49,8 @@ type OpenSetConfig struct {
 // DefaultOpenSetConfig is what the report uses.
 func DefaultOpenSetConfig(r match.Rates) OpenSetConfig {
 	return OpenSetConfig{
-		Sizes:    []SizeSpec{{100, 50}, {1000, 10}, {5000, 5}, {0, 1}},
-		FitSizes: []int{100, 1000}, Rates: r, Shortlist: 20, Bootstrap: 200,
+		Sizes:    []SizeSpec{{100, 50}, {1000, 10}, {2000, 5}, {5000, 5}, {0, 1}},
+		FitSizes: []int{100, 1000}, NormFitSizes: []int{1000, 2000}, Rates: r, Shortlist: 20, Bootstrap: 200,
 		WordFaces: []int{1000, 4500, 70000, 700000}, Extrapolate: []int{10000, 100000}, FacesPerIndividual: 7,
 		FusionSizes: []SizeSpec{{1000, 10}, {0, 1}}, Mislabelled: 0.2, Seed: 1,
 	}
@@ -139,8 +143,8 @@ func (rep *OpenSetReport) chooseModel() {
 	}
 	if nm := rep.Normalised; nm != nil {
 		a, b := CheckModel(rep.Model, rep.Sizes[last], rep.Config.Shortlist), nm.Checks[last]
-		rep.Choice = append(rep.Choice, fmt.Sprintf("The normalised score (%s) would bring FNIR at all of LFW from %s, %s and %s to %s, %s and %s at strong, possible and weak (measured FPIR %s, %s, %s). The product does not compute it yet: its model is written beside the product's in the thresholds file (open_set.normalised), to be switched on with the search.",
-			nm.Name, pct(a[0].FNIR), pct(a[1].FNIR), pct(a[2].FNIR), pct(b[0].FNIR), pct(b[1].FNIR), pct(b[2].FNIR), pct(b[0].Measured), pct(b[1].Measured), pct(b[2].Measured)))
+		rep.Choice = append(rep.Choice, fmt.Sprintf("The normalised score (%s) would bring FNIR at all of LFW from %s, %s and %s to %s, %s and %s at strong, possible and weak (measured FPIR %s, %s, %s). Its model is fitted on the searches of sizes %v and written to the thresholds file (\"normalised\"): the product reads it from archives of %s faces up, and the raw words below.",
+			nm.Name, pct(a[0].FNIR), pct(a[1].FNIR), pct(a[2].FNIR), pct(b[0].FNIR), pct(b[1].FNIR), pct(b[2].FNIR), pct(b[0].Measured), pct(b[1].Measured), pct(b[2].Measured), nm.FitSizes, match.Thousands(nm.Norm.Cohort)))
 	}
 	// Populations whose words do not hold, and what a shift would cost.
 	var failing []string

@@ -312,7 +312,7 @@ func TestWriteThresholdsKeepsTheFormat(t *testing.T) {
 		Tail: match.Tail{Form: "ln q = a + b*d + c*d^2", A: -30, B: 40, From: 0.3, To: 0.45}}
 	rep := &OpenSetReport{Model: m, ModelName: "test", Impostors: &Impostors{Bin: 0.001, Pairs: 10},
 		Config: DefaultOpenSetConfig(old.Rates)}
-	if err := rep.WriteThresholds(path); err != nil {
+	if err := rep.WriteThresholds(path, false); err != nil {
 		t.Fatal(err)
 	}
 	out, _ := os.ReadFile(path)
@@ -322,5 +322,27 @@ func TestWriteThresholdsKeepsTheFormat(t *testing.T) {
 	}
 	if got.Strong != old.Strong || got.Source != old.Source || len(got.Model.Points) != 4 || got.OpenSet["chosen"] != "test" {
 		t.Fatalf("written: %+v", got)
+	}
+
+	// --normalised-only: the normalised model is written, the raw one and
+	// its provenance stay.
+	other := &OpenSetReport{Model: match.Model{Points: [][2]float64{{0.3, 1e-6}, {0.9, 1}}}, ModelName: "other",
+		Impostors: &Impostors{Bin: 0.001, Pairs: 10}, Config: DefaultOpenSetConfig(old.Rates),
+		Normalised: &NormalisedModel{Name: "S-norm", Norm: Norm{Kind: NormS, Cohort: 1000, Top: 0.2, Mu: 0.8169, Sigma: 0.0892},
+			FitSizes: []int{1000, 2000}, Model: match.Model{Exponent: 0.6, Points: [][2]float64{{-0.5, 1e-7}, {0.2, 1e-4}, {0.9, 1}}}}}
+	if err := other.WriteThresholds(path, true); err != nil {
+		t.Fatal(err)
+	}
+	out, _ = os.ReadFile(path)
+	if got, err = match.Parse(out); err != nil {
+		t.Fatal(err)
+	}
+	n := got.Normalised
+	if len(got.Model.Points) != 4 || got.OpenSet["chosen"] != "test" || n == nil || n.Cohort != 1000 || n.MinFaces != 1000 ||
+		n.Model.Exponent != 0.6 || len(n.Model.Points) != 3 || n.Source["normaliser"] != "S-norm" {
+		t.Fatalf("written with --normalised-only: raw %v, chosen %v, normalised %+v", got.Model.Points, got.OpenSet["chosen"], n)
+	}
+	if !got.Normalises(1000) || got.Normalises(999) {
+		t.Error("the words should read the normalised score from 1,000 faces up, and only there")
 	}
 }

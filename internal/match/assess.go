@@ -18,6 +18,9 @@ type Assessment struct {
 	// Meaning says it in a sentence, in English (the web UI says it in the
 	// reader's language).
 	Meaning string `json:"meaning"`
+	// Normalised: the strength was read from the normalised score, which
+	// weighs the distance against how near the archive lies to both faces.
+	Normalised bool `json:"normalised,omitempty"`
 }
 
 // Assess names the strength of a distance found by a search of an archive
@@ -25,7 +28,30 @@ type Assessment struct {
 // person shows a face this close at most Rates.Strong of the time, and so
 // on.
 func (t Thresholds) Assess(distance float64, faces, individuals int) Assessment {
-	a := Assessment{FPIR: t.Model.FPIR(distance, faces), Faces: faces, Individuals: individuals}
+	return t.assess(t.Model, distance, faces, individuals)
+}
+
+// AssessScore names the strength of a normalised score
+// (Normalisation.Score) found by a search of an archive of faces faces,
+// from the normalised model. It is Assess when the thresholds have no
+// normalisation.
+func (t Thresholds) AssessScore(score float64, faces, individuals int) Assessment {
+	if t.Normalised == nil {
+		return t.Assess(score, faces, individuals)
+	}
+	a := t.assess(t.Normalised.Model, score, faces, individuals)
+	a.Normalised = true
+	return a
+}
+
+// Normalises says whether a search of an archive of faces faces is
+// scored by the normalised score.
+func (t Thresholds) Normalises(faces int) bool {
+	return t.Normalised != nil && faces >= t.Normalised.MinFaces
+}
+
+func (t Thresholds) assess(m Model, x float64, faces, individuals int) Assessment {
+	a := Assessment{FPIR: m.FPIR(x, faces), Faces: faces, Individuals: individuals}
 	switch {
 	case a.FPIR <= t.Rates.Strong:
 		a.Strength = Strong

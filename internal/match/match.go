@@ -57,6 +57,9 @@ type Thresholds struct {
 	// Rates and Model decide the words (Assess).
 	Rates Rates `json:"rates"`
 	Model Model `json:"model"`
+	// Normalised, when set, decides the words from archives of its
+	// MinFaces faces up, on the normalised score (AssessScore).
+	Normalised *Normalisation `json:"normalised,omitempty"`
 	// OpenSet says where the model comes from and how well it held on
 	// galleries it was not fitted on.
 	OpenSet map[string]any `json:"open_set,omitempty"`
@@ -97,6 +100,9 @@ func Parse(b []byte) (Thresholds, error) {
 		return t, fmt.Errorf("match: rates out of order: strong %v, possible %v, weak %v", r.Strong, r.Possible, r.Weak)
 	}
 	if err := t.Model.check(); err != nil {
+		return t, err
+	}
+	if err := t.Normalised.check(); err != nil {
 		return t, err
 	}
 	return t, nil

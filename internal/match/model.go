@@ -12,7 +12,8 @@ import (
 //	FPIR(d, M) = 1 − (1 − q(d))^M
 //
 // where q(d) is the share of pairs of faces of two different people that
-// lie at most d apart, and M is the number of faces searched. Treating the
+// lie at most d apart, and M is the number of faces searched (M^Exponent
+// when the model has an exponent: see Exponent). Treating the
 // M faces as independent draws counts an individual's several photos as
 // several chances, which overstates FPIR a little when they are alike: the
 // words err on the side of saying less. `facetriage eval --open-set`
@@ -24,6 +25,12 @@ type Model struct {
 	// Tail extends q below the first point, where too few pairs were seen
 	// to count: ln q(d) = A + B·d + C·d², fitted on the measured tail.
 	Tail Tail `json:"tail"`
+	// Exponent β, when set, makes the number of independent chances a
+	// search of M faces has M^β rather than M: a model fitted on the
+	// rank-1 scores of searches of several sizes (the normalised score,
+	// whose faces share their search's normalisation), where q is no
+	// longer a share of pairs but what one chance weighs. 0 means 1.
+	Exponent float64 `json:"exponent,omitempty"`
 }
 
 // Tail is the fitted lower tail of q.
@@ -70,13 +77,22 @@ func (m Model) FPIR(d float64, faces int) float64 {
 	if q >= 1 {
 		return 1
 	}
-	return -math.Expm1(float64(max(faces, 1)) * math.Log1p(-q))
+	return -math.Expm1(m.chances(faces) * math.Log1p(-q))
 }
 
-// Distance is the largest distance at which FPIR(d, faces) is at most
-// fpir.
+// chances is how many independent chances a search of faces faces has.
+func (m Model) chances(faces int) float64 {
+	n := float64(max(faces, 1))
+	if m.Exponent > 0 && m.Exponent != 1 {
+		return math.Pow(n, m.Exponent)
+	}
+	return n
+}
+
+// Distance is the largest distance (or normalised score, which can be
+// negative) at which FPIR(d, faces) is at most fpir.
 func (m Model) Distance(fpir float64, faces int) float64 {
-	lo, hi := 0.0, 2.0
+	lo, hi := -1.0, 2.0
 	for range 60 {
 		mid := (lo + hi) / 2
 		if m.FPIR(mid, faces) <= fpir {
@@ -99,4 +115,66 @@ func (m Model) check() error {
 		}
 	}
 	return nil
+}
+
+// Normalisation is the score the words read from archives of MinFaces
+// faces up (adaptive S-norm with the archive as its own cohort): for a
+// candidate's nearest face at distance d,
+//
+//	s = Mu + Sigma·((d − μr)/σr + (d − μf)/σf)/2
+//
+// where μr, σr are the mean and spread of the nearest NearestShare of the
+// reference's distances to Cohort archive faces (vector.Store.Sample),
+// and μf, σf the same for the candidate's face, over the cohort's faces of
+// other individuals. Model is the FPIR of s at the archive's size, fitted
+// on searches (`facetriage eval --open-set`).
+type Normalisation struct {
+	Cohort       int     `json:"cohort"`
+	NearestShare float64 `json:"nearest_share"`
+	Mu           float64 `json:"mu"`
+	Sigma        float64 `json:"sigma"`
+	MinFaces     int     `json:"min_faces"`
+	Model        Model   `json:"model"`
+	// Source says where the model comes from and how it held.
+	Source map[string]any `json:"source,omitempty"`
+}
+
+// check says what is wrong with a normalisation.
+func (n *Normalisation) check() error {
+	if n == nil {
+		return nil
+	}
+	if n.Cohort < 10 || !(0 < n.NearestShare && n.NearestShare <= 1) || n.Sigma <= 0 || n.MinFaces < n.Cohort {
+		return fmt.Errorf("match: the normalisation's cohort %d, share %v, sigma %v or min_faces %d is out of range", n.Cohort, n.NearestShare, n.Sigma, n.MinFaces)
+	}
+	if err := n.Model.check(); err != nil {
+		return fmt.Errorf("match: normalised %w", err)
+	}
+	return nil
+}
+
+// Stats are the mean and spread of one face's distances to a cohort.
+type Stats struct{ Mu, Sigma float64 }
+
+// CohortStats are the mean and spread of the share nearest of ds (all of
+// them when share is 0; at least 2). It sorts ds.
+func CohortStats(ds []float64, share float64) Stats {
+	if k := max(2, int(math.Round(share*float64(len(ds))))); share > 0 && k < len(ds) {
+		sort.Float64s(ds)
+		ds = ds[:k]
+	}
+	var s, ss float64
+	for _, x := range ds {
+		s += x
+		ss += x * x
+	}
+	n := math.Max(1, float64(len(ds)))
+	mu := s / n
+	return Stats{Mu: mu, Sigma: math.Sqrt(math.Max(ss/n-mu*mu, 1e-12))}
+}
+
+// Score is the normalised score of a distance d between a reference and
+// a face with cohort statistics ref and face.
+func (n Normalisation) Score(d float64, ref, face Stats) float64 {
+	return n.Mu + n.Sigma*((d-ref.Mu)/ref.Sigma+(d-face.Mu)/face.Sigma)/2
 }

@@ -97,7 +97,13 @@ type Candidate struct {
 	Number string `json:"number,omitempty"`
 	Source string `json:"source,omitempty"`
 	Branch string `json:"branch,omitempty"`
-	// Strength, FPIR and Meaning say what the distance means in an archive
+	// Score is what the candidates are ranked by and the strength is read
+	// from: the normalised score of the nearest face when Normalised (in
+	// an archive large enough to be its own cohort: match.Normalisation),
+	// otherwise the distance.
+	Score      float64 `json:"score"`
+	Normalised bool    `json:"normalised,omitempty"`
+	// Strength, FPIR and Meaning say what the score means in an archive
 	// of this size (match.Assessment).
 	Strength match.Strength `json:"strength"`
 	FPIR     float64        `json:"fpir"`
@@ -182,19 +188,25 @@ func (s *Searcher) Assess(cs []Candidate, size Size) []Candidate {
 	th := s.thresholds()
 	for i := range cs {
 		a := th.Assess(cs[i].Distance, size.Faces, size.Individuals)
+		if cs[i].Normalised {
+			a = th.AssessScore(cs[i].Score, size.Faces, size.Individuals)
+		}
 		cs[i].Strength, cs[i].FPIR, cs[i].Meaning = a.Strength, a.FPIR, a.Meaning
 	}
 	return cs
 }
 
-// Rank ranks individuals for a descriptor.
+// Rank ranks the top individuals nearest to a descriptor, by their score
+// (normalise).
 func (s *Searcher) Rank(ctx context.Context, d face.Descriptor, top int, f vector.Filter) ([]Candidate, error) {
 	hits, err := s.Store.SearchIndividuals(ctx, vector.Query{Vector: d, Limit: top, Filter: f})
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	cs := make([]Candidate, len(hits))
+	vecs := make([]face.Descriptor, len(hits))
 	for i, h := range hits {
+		vecs[i] = h.Best.Vector
 		p := h.Best.Payload
 		c := Candidate{Rank: i + 1, Individual: h.Individual, Distance: h.Distance, Photo: p.Photo, Face: p.Face,
 			Number: p.Number, Source: p.Source, Branch: p.Branch, Photos: 1}
@@ -213,5 +225,5 @@ func (s *Searcher) Rank(ctx context.Context, d face.Descriptor, top int, f vecto
 		}
 		cs[i] = c
 	}
-	return cs, nil
+	return s.normalise(ctx, d, cs, vecs)
 }

@@ -97,11 +97,26 @@ type Hit struct {
 //     exact unless the implementation documents otherwise.
 //   - Count is the number of points.
 //   - CountIndividuals is the number of distinct individuals among them.
+//   - Sample returns the points with the smallest IDs (below).
 type Store interface {
 	Upsert(ctx context.Context, points []Point) error
 	SearchIndividuals(ctx context.Context, q Query) ([]Hit, error)
 	Count(ctx context.Context) (int, error)
 	CountIndividuals(ctx context.Context) (int, error)
+	// Sample returns up to n points, with their vectors and payloads,
+	// chosen without regard to their vectors: the n points with the
+	// smallest IDs, in increasing order of ID. IDs are hashes (PointID),
+	// so this is a uniform pseudo-random sample of the archive's faces
+	// that stays the same as the archive grows, except where a new point's
+	// ID is among the n smallest. All points when there are fewer than n.
+	// n <= 0 returns an error wrapping ErrBadQuery.
+	//
+	// The order is that of the ID strings. PointID makes canonical
+	// lower-case hyphenated UUIDs, whose string order is the order of the
+	// UUIDs as 128-bit numbers (the hyphens are at the same places in
+	// every ID), which is the order Qdrant gives them; implementations
+	// rely on it.
+	Sample(ctx context.Context, n int) ([]Point, error)
 	Close() error
 }
 

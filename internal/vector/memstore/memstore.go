@@ -33,6 +33,8 @@ import (
 var _ vector.Store = (*Store)(nil)
 
 // Store keeps points in flat arrays: vector i is vecs[i*128 : (i+1)*128].
+// Points are only ever appended: a point keeps its position for the life
+// of the store (an upsert of its ID overwrites it in place).
 type Store struct {
 	mu       sync.RWMutex
 	vecs     []float32
@@ -40,6 +42,7 @@ type Store struct {
 	ids      []string
 	index    map[string]int // id → position
 	log      *journal       // nil for a store that does not persist
+	smallest smallestIDs    // Sample's index (sample.go)
 }
 
 // New returns an empty store that does not persist.

@@ -63,8 +63,16 @@ func (s *Store) SearchIndividuals(ctx context.Context, q vector.Query) ([]vector
 	return hits, nil
 }
 
+// returnedPoint is a point as Qdrant returns it: a ScoredPoint (search) or
+// a RetrievedPoint (scroll).
+type returnedPoint interface {
+	GetId() *qdrant.PointId
+	GetVectors() *qdrant.VectorsOutput
+	GetPayload() map[string]*qdrant.Value
+}
+
 // toPoint converts a returned point, with its payload and vector.
-func toPoint(sp *qdrant.ScoredPoint) (vector.Point, error) {
+func toPoint(sp returnedPoint) (vector.Point, error) {
 	id := sp.GetId().GetUuid()
 	if id == "" {
 		return vector.Point{}, fmt.Errorf("point %v: not a UUID id", sp.GetId())

@@ -41,6 +41,10 @@ func Run(t *testing.T, h Harness) {
 		{"LimitAndBadQueries", testLimit},
 		{"ConcurrentUpsertAndSearch", testConcurrent},
 		{"PersistsAcrossRestarts", testPersists},
+		{"SampleIsTheSmallestIDs", testSample},
+		{"SampleOfAnEmptyStore", testSampleEmpty},
+		{"SampleBadSize", testSampleBad},
+		{"SampleOfMoreThanAPage", testSampleLarge},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })
@@ -337,6 +341,17 @@ func testConcurrent(t *testing.T, h Harness) {
 					errs <- err
 					return
 				}
+				sample, err := s.Sample(ctx, 50)
+				if err != nil {
+					errs <- err
+					return
+				}
+				for k := 1; k < len(sample); k++ {
+					if sample[k].ID <= sample[k-1].ID {
+						errs <- fmt.Errorf("sample during upserts: %s after %s", sample[k].ID, sample[k-1].ID)
+						return
+					}
+				}
 			}
 		}()
 	}
@@ -350,6 +365,7 @@ func testConcurrent(t *testing.T, h Harness) {
 	}
 	q := vector.Query{Vector: pts[3].Vector, Limit: 10}
 	sameHits(t, search(t, s, q), bruteForce(pts, q))
+	sameSample(t, "after concurrent upserts", sample(t, s, 50), smallestIDs(pts, 50))
 }
 
 func testPersists(t *testing.T, h Harness) {
@@ -362,6 +378,7 @@ func testPersists(t *testing.T, h Harness) {
 	upsert(t, s, pts[150:]) // overlapping ids: still 300 points
 	q := vector.Query{Vector: pts[42].Vector, Limit: 12}
 	before := search(t, s, q)
+	sameSample(t, "before reopening", sample(t, s, 20), smallestIDs(pts, 20))
 	s = h.Reopen(t, s)
 	defer s.Close()
 	if n, _ := s.Count(ctx); n != len(pts) {
@@ -369,4 +386,127 @@ func testPersists(t *testing.T, h Harness) {
 	}
 	sameHits(t, search(t, s, q), before)
 	sameHits(t, before, bruteForce(pts, q))
+	sameSample(t, "after reopening", sample(t, s, 20), smallestIDs(pts, 20))
+}
+
+func sample(t *testing.T, s vector.Store, n int) []vector.Point {
+	t.Helper()
+	pts, err := s.Sample(ctx, n)
+	if err != nil {
+		t.Fatalf("Sample(%d): %v", n, err)
+	}
+	return pts
+}
+
+// smallestIDs is the reference sample: the n points with the smallest IDs,
+// in increasing order of ID, of the points stored (a later point replaces
+// an earlier one with its ID, as Upsert does).
+func smallestIDs(pts []vector.Point, n int) []vector.Point {
+	byID := map[string]vector.Point{}
+	for _, p := range pts {
+		byID[p.ID] = p
+	}
+	ref := make([]vector.Point, 0, len(byID))
+	for _, p := range byID {
+		ref = append(ref, p)
+	}
+	sort.Slice(ref, func(i, j int) bool { return ref[i].ID < ref[j].ID })
+	return ref[:min(n, len(ref))]
+}
+
+// sameSample compares a sample with the reference: the same points in the
+// same order, with the same vectors and payloads.
+func sameSample(t *testing.T, what string, got, want []vector.Point) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d points, want %d", what, len(got), len(want))
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.ID != w.ID {
+			t.Fatalf("%s: point %d is %s, want %s", what, i, g.ID, w.ID)
+		}
+		if g.Vector != w.Vector {
+			t.Fatalf("%s: point %d (%s): the vector differs from the one upserted", what, i, g.ID)
+		}
+		if !samePayload(g.Payload, w.Payload) {
+			t.Fatalf("%s: point %d (%s): payload %+v, want %+v", what, i, g.ID, g.Payload, w.Payload)
+		}
+	}
+}
+
+// testSample: the smallest IDs in order, with their vectors and payloads;
+// all points when there are fewer; the new smallest set after upserts; a
+// replaced point's new payload.
+func testSample(t *testing.T, h Harness) {
+	s := open(t, h)
+	pts := corpus(8, 50)
+	upsert(t, s, pts)
+	ten := smallestIDs(pts, 10)
+	sameSample(t, "Sample(10) of 50", sample(t, s, 10), ten)
+	sameSample(t, "Sample(3) after Sample(10)", sample(t, s, 3), ten[:3])
+	sameSample(t, "Sample(1000) of 50", sample(t, s, 1000), smallestIDs(pts, 50))
+	sameSample(t, "Sample(50) of 50", sample(t, s, 50), smallestIDs(pts, 50))
+	sameSample(t, "Sample(49) of 50", sample(t, s, 49), smallestIDs(pts, 49))
+
+	// New points: some of them are among the 10 smallest IDs, some not.
+	more := corpus(9, 50)
+	all := append(append([]vector.Point(nil), pts...), more...)
+	newTen := smallestIDs(all, 10)
+	isNew := map[string]bool{}
+	for _, p := range more {
+		isNew[p.ID] = true
+	}
+	entered := 0
+	for _, p := range newTen {
+		if isNew[p.ID] {
+			entered++
+		}
+	}
+	if entered == 0 || entered == 10 {
+		t.Fatalf("test corpus: %d of the new points are among the 10 smallest IDs; want some but not all", entered)
+	}
+	upsert(t, s, more)
+	sameSample(t, "Sample(10) after upserting 50 more", sample(t, s, 10), newTen)
+	sameSample(t, "Sample(20) of 100", sample(t, s, 20), smallestIDs(all, 20))
+
+	// A sampled point replaced (same ID, another payload and vector).
+	changed := newTen[4]
+	changed.Payload.Branch = "999"
+	changed.Vector[0] += 1
+	upsert(t, s, []vector.Point{changed})
+	all = append(all, changed)
+	sameSample(t, "Sample(10) after replacing a sampled point", sample(t, s, 10), smallestIDs(all, 10))
+	if n, _ := s.Count(ctx); n != 100 {
+		t.Fatalf("count %d, want 100", n)
+	}
+}
+
+func testSampleEmpty(t *testing.T, h Harness) {
+	s := open(t, h)
+	pts, err := s.Sample(ctx, 10)
+	if err != nil || len(pts) != 0 {
+		t.Fatalf("Sample(10) of an empty store: %d points, %v; want none and no error", len(pts), err)
+	}
+}
+
+func testSampleBad(t *testing.T, h Harness) {
+	s := open(t, h)
+	upsert(t, s, corpus(10, 5))
+	for _, n := range []int{0, -1} {
+		pts, err := s.Sample(ctx, n)
+		if !errors.Is(err, vector.ErrBadQuery) {
+			t.Errorf("Sample(%d): %d points, %v; want ErrBadQuery", n, len(pts), err)
+		}
+	}
+}
+
+// testSampleLarge asks for more points than one scroll page holds (a
+// store that pages must follow its pages) out of more than that.
+func testSampleLarge(t *testing.T, h Harness) {
+	s := open(t, h)
+	pts := corpus(11, 1300)
+	upsert(t, s, pts)
+	sameSample(t, "Sample(1100) of 1300", sample(t, s, 1100), smallestIDs(pts, 1100))
+	sameSample(t, "Sample(5000) of 1300", sample(t, s, 5000), smallestIDs(pts, 1300))
 }

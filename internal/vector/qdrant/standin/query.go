@@ -28,7 +28,7 @@ func (ps *points) QueryGroups(_ context.Context, req *qdrant.QueryPointGroups) (
 	if err != nil {
 		return nil, err
 	}
-	withPayload, withVectors, err := selectors(req)
+	withPayload, withVectors, err := selectors(req.GetWithPayload(), req.GetWithVectors(), false)
 	if err != nil {
 		return nil, err
 	}
@@ -132,19 +132,22 @@ func checkQuery(req *qdrant.QueryPointGroups) ([]float32, error) {
 	return dense.Dense.GetData(), nil
 }
 
-// selectors reads with_payload and with_vectors: all or nothing.
-func selectors(req *qdrant.QueryPointGroups) (payload, vectors bool, err error) {
-	if sel := req.GetWithPayload(); sel != nil {
-		e, ok := sel.GetSelectorOptions().(*qdrant.WithPayloadSelector_Enable)
+// selectors reads with_payload and with_vectors: all or nothing. Absent,
+// vectors are left out and the payload is as defaultPayload says (Qdrant
+// leaves it out of a query's points and puts it in a scroll's).
+func selectors(ws *qdrant.WithPayloadSelector, vs *qdrant.WithVectorsSelector, defaultPayload bool) (payload, vectors bool, err error) {
+	payload = defaultPayload
+	if ws != nil {
+		e, ok := ws.GetSelectorOptions().(*qdrant.WithPayloadSelector_Enable)
 		if !ok {
-			return false, false, unsupported("with_payload %T", sel.GetSelectorOptions())
+			return false, false, unsupported("with_payload %T", ws.GetSelectorOptions())
 		}
 		payload = e.Enable
 	}
-	if sel := req.GetWithVectors(); sel != nil {
-		e, ok := sel.GetSelectorOptions().(*qdrant.WithVectorsSelector_Enable)
+	if vs != nil {
+		e, ok := vs.GetSelectorOptions().(*qdrant.WithVectorsSelector_Enable)
 		if !ok {
-			return false, false, unsupported("with_vectors %T", sel.GetSelectorOptions())
+			return false, false, unsupported("with_vectors %T", vs.GetSelectorOptions())
 		}
 		vectors = e.Enable
 	}
@@ -167,11 +170,16 @@ func scoredPoint(p *point, dist float64, withPayload, withVectors bool) *qdrant.
 		sp.Payload = p.payload
 	}
 	if withVectors {
-		sp.Vectors = &qdrant.VectorsOutput{VectorsOptions: &qdrant.VectorsOutput_Vector{
-			Vector: &qdrant.VectorOutput{Vector: &qdrant.VectorOutput_Dense{Dense: &qdrant.DenseVector{Data: p.vector}}},
-		}}
+		sp.Vectors = vectorsOutput(p)
 	}
 	return sp
+}
+
+// vectorsOutput is a point's one unnamed dense vector, as returned.
+func vectorsOutput(p *point) *qdrant.VectorsOutput {
+	return &qdrant.VectorsOutput{VectorsOptions: &qdrant.VectorsOutput_Vector{
+		Vector: &qdrant.VectorOutput{Vector: &qdrant.VectorOutput_Dense{Dense: &qdrant.DenseVector{Data: p.vector}}},
+	}}
 }
 
 // euclid is the euclidean distance, summed in float64.

@@ -1,8 +1,9 @@
 // Package standin is a stand-in for Qdrant: not Qdrant. It serves, in
 // process and in memory, exactly the part of Qdrant's gRPC API that package
 // qdrant uses (collections: create, get, list, exists, delete; points:
-// upsert, count, create field index, query groups; and the health check), so
-// that the Store's code runs over real gRPC in tests where no Qdrant runs.
+// upsert, count, facet, create field index, query groups, scroll; and the
+// health check), so that the Store's code runs over real gRPC in tests where
+// no Qdrant runs.
 //
 // It is honest rather than fast: search is an exact brute-force scan,
 // filters are evaluated as Qdrant defines them, and any request, option or
