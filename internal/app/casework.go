@@ -75,6 +75,7 @@ func (rt *Runtime) Casework(ctx context.Context, store vector.Store, eng search.
 	}
 	p := casework.Parts{JS: rt.JS, Replicas: rt.Cfg.Replicas, Engine: eng, Store: store,
 		Catalog: rt.Catalog, Blur: goimg.Obscure, Auth: rt.Cfg.AuthOptions(), Audit: lg, SigningKey: key, SingleReviewer: rt.Cfg.SingleReviewer,
+		Normalise: rt.Cfg.Normalise,
 		UploadDir: filepath.Join(rt.Cfg.DataDirOrDefault(), UploadsDir), Storage: rt.Storage(), Patterns: rt.Cfg.Patterns,
 		Registry: rt.Registry, Log: rt.Log}
 	for _, f := range adjust {

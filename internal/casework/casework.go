@@ -44,6 +44,8 @@ type Parts struct {
 	SigningKey ed25519.PrivateKey
 	// SingleReviewer: one reviewer may identify alone (cases.Service).
 	SingleReviewer bool
+	// Normalise: the words read the normalised score (search.Searcher).
+	Normalise bool
 	// UploadDir keeps the uploads of ingest over HTTP ("" turns it off).
 	UploadDir string
 	// Storage pauses an ingest job while the store cannot write.
@@ -74,7 +76,7 @@ func Open(ctx context.Context, p Parts) (*api.Deps, error) {
 	if err != nil {
 		return nil, err
 	}
-	searcher := &search.Searcher{Engine: p.Engine, Store: p.Store, Catalogue: p.Catalog}
+	searcher := &search.Searcher{Engine: p.Engine, Store: p.Store, Catalogue: p.Catalog, Normalise: p.Normalise}
 	cs.Engine, cs.Ranker, cs.Audit, cs.Archive, cs.Accounts, cs.Trail, cs.Blur = p.Engine, searcher, lg, p.Catalog, as, trail, p.Blur
 	cs.SigningKey, cs.SingleReviewer = p.SigningKey, p.SingleReviewer
 	log := p.Log

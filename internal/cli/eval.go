@@ -73,6 +73,9 @@ func descriptors(fs []face.Face) []face.Descriptor {
 
 func (c *evalCmd) Run(e *env) error {
 	start := time.Now()
+	if c.NormalisedOnly && (!c.OpenSet || c.WriteThresholds == "") {
+		return usageError{fmt.Errorf("--normalised-only needs --open-set and --write-thresholds: it says what of the open-set model to write")}
+	}
 	samples, err := eval.LoadLabels(c.Dataset)
 	if err != nil {
 		return err
@@ -223,7 +226,7 @@ func (c *evalCmd) openSet(e *env, split eval.Split, product eval.Method, start t
 		}
 	}
 	cfg := eval.DefaultOpenSetConfig(match.Default().Rates)
-	cfg.Seed, cfg.Progress = c.Seed, e.stderr
+	cfg.Seed, cfg.Progress, cfg.NormalisedOnly = c.Seed, e.stderr, c.NormalisedOnly && c.WriteThresholds != ""
 	rep, err := eval.RunOpenSet(e.ctx, cfg, split, probes, archive, pops)
 	if err != nil {
 		return err

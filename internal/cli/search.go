@@ -111,7 +111,7 @@ func (c *searchCmd) search(e *env, req search.Request) (search.Result, error) {
 		return search.Result{}, err
 	}
 	// Every search is on the audit trail, from the command line too.
-	s := &search.Service{Searcher: &search.Searcher{Engine: eng, Store: store, Catalogue: rt.Catalog}, Audit: lg}
+	s := &search.Service{Searcher: &search.Searcher{Engine: eng, Store: store, Catalogue: rt.Catalog, Normalise: rt.Cfg.Normalise}, Audit: lg}
 	return s.Search(e.ctx, operator(), req)
 }
 

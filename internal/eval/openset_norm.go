@@ -111,8 +111,9 @@ func (nm Norm) prepare(o *OpenSet, d *Draw) *normStats {
 					}
 				}
 			}
-			st.withoutMu[s], st.withoutSd[s] = stats(without, nm.Top)
-			st.searchMu[s], st.searchSd[s] = stats(with, nm.Top)
+			// As the product: a copy of the reference is not its cohort.
+			st.withoutMu[s], st.withoutSd[s] = stats(match.OtherPhotos(without), nm.Top)
+			st.searchMu[s], st.searchSd[s] = stats(match.OtherPhotos(with), nm.Top)
 		})
 	}
 	return st

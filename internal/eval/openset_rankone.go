@@ -66,7 +66,7 @@ func fitRankOne(sizes []SizeResult) (RankOneFit, error) {
 		return fit, fmt.Errorf("%w: %v", ErrRankOneFit, err)
 	}
 	fit.A, fit.B, fit.C, fit.Beta, fit.Points = c[0], c[1], c[2], c[3], len(ys)
-	if !rising(c[:3], fit.To) || fit.Beta <= 0 {
+	if !rising(c[:3], fit.To) || fit.B+2*fit.C*fit.From <= 0 || fit.Beta <= 0 {
 		return fit, fmt.Errorf("%w: coefficients %v", ErrRankOneFit, c)
 	}
 	fit.Kappa = 1
@@ -102,20 +102,41 @@ func tailPoints(sorted []float64) [][2]float64 {
 	}
 }
 
-func (f RankOneFit) hazard(s float64) float64 { return math.Exp(f.A + f.B*s + f.C*s*s) }
+// hazard is exp(a + b·s + c·s²) on and above the fit's range; below it,
+// where no search was seen, it goes on in a straight line (in ln) with
+// the slope at the fit's first score, so that a quadratic fitted on the
+// measured tail cannot turn back up where it was not measured. With c > 0
+// that slope is the smallest of the fitted range: the extension falls no
+// faster than the measured tail did.
+func (f RankOneFit) hazard(s float64) float64 {
+	if s < f.From {
+		return math.Exp(f.lnHazard(f.From) + f.slope()*(s-f.From))
+	}
+	return math.Exp(f.lnHazard(s))
+}
 
-// Model is the fit as the product reads it: q(s) = 1 − exp(−κ·H(s))
-// sampled from the fit's first score to where it reaches 1 (or stops
-// rising), the fitted tail below, and the exponent β.
+func (f RankOneFit) lnHazard(s float64) float64 { return f.A + f.B*s + f.C*s*s }
+
+func (f RankOneFit) slope() float64 { return f.B + 2*f.C*f.From }
+
+// RankOneExtension is how far below the fit's first score the model's
+// points go, on the straight extension.
+const RankOneExtension = 0.6
+
+// Model is the fit as the product reads it: q(s) = 1 − exp(−κ·H(s)),
+// sampled from RankOneExtension below the fit's first score to where it
+// reaches 1 (or stops rising), the straight extension as the tail below,
+// and the exponent β.
 func (f RankOneFit) Model() match.Model {
 	k := math.Max(1, f.Kappa)
-	m := match.Model{Exponent: f.Beta, Tail: match.Tail{Form: "ln(-ln(1-q)) = a + b*s + c*s^2",
-		A: f.A + math.Log(k), B: f.B, C: f.C, From: f.From, To: f.To}}
+	from := round(f.From-RankOneExtension, 2)
+	m := match.Model{Exponent: f.Beta, Tail: match.Tail{Form: "ln(-ln(1-q)) = a + b*s (the fit's slope at its first score, extended)",
+		A: f.lnHazard(f.From) - f.slope()*f.From + math.Log(k), B: f.slope(), From: f.From, To: f.To}}
 	top := math.Inf(1)
 	if f.C < 0 {
 		top = -f.B / (2 * f.C) // where the quadratic turns
 	}
-	for s := math.Ceil(f.From*100) / 100; ; s += 0.01 {
+	for s := from; ; s += 0.01 {
 		s = round(s, 4)
 		if s > top || s > 3 {
 			last := m.Points[len(m.Points)-1][0]

@@ -54,3 +54,22 @@ func TestRankOneFitRecoversTheExponentAndPredictsALargerArchive(t *testing.T) {
 		t.Error("a fit on one size cannot separate β from a, and must be refused")
 	}
 }
+
+// A convex fit (c > 0) turns back up below its range; the model must not:
+// below the fit's first score it falls on in a straight line, and "strong"
+// stays reachable at 70,000 faces.
+func TestRankOneModelDoesNotTurnBackUpBelowItsFit(t *testing.T) {
+	f := RankOneFit{A: -15.6, B: 7.8, C: 20.4, Beta: 1, Kappa: 1, From: -0.02, To: 0.41}
+	m := f.Model()
+	prev := m.Q(f.From)
+	for s := f.From - 0.05; s >= -1.2; s -= 0.05 {
+		q := m.Q(s)
+		if !(q < prev) {
+			t.Fatalf("q(%.2f) = %.3g, not below q(%.2f) = %.3g", s, q, s+0.05, prev)
+		}
+		prev = q
+	}
+	if d := m.Distance(0.001, 70000); d <= -1 || m.FPIR(d, 70000) > 0.001 {
+		t.Errorf("strong at 70,000 faces: score %.3f, FPIR there %.4g", d, m.FPIR(d, 70000))
+	}
+}

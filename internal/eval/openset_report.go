@@ -180,6 +180,10 @@ func (rep *OpenSetReport) Markdown(w io.Writer) {
 	words := Words(rep.Config.Rates)
 	fmt.Fprintf(w, "# Open-set evaluation: %s\n\n", m.Dataset)
 	fmt.Fprintf(w, "Measured %s on %s in %s, embedding model `%s`.\n\nCommand: `%s`\n\n", m.Date.Format("2006-01-02"), m.Machine, m.Elapsed, rep.ModelID, m.Command)
+	if rep.Config.NormalisedOnly && rep.Normalised != nil {
+		fmt.Fprintf(w, "**Written with `--normalised-only`**: the product's thresholds file took only the normalised score's model from this run (its section below); the raw model the product reads under %s faces is not this run's \"chosen\" one but the one its provenance names.\n\n",
+			match.Thousands(rep.Normalised.Norm.Cohort))
+	}
 	fmt.Fprintf(w, "Figures: `det.png` (FNIR against FPIR per gallery size), `rank1-by-size.png` (the non-mated rank-1 distance against the number of individuals, measured and model, extended to 100,000), `q.png` (q(d), the fitted tail and the other populations), `cmc.png`.\n\n")
 	fmt.Fprintf(w, "## Protocol\n\n")
 	fmt.Fprintf(w, "The product's embeddings of LFW (the shipped engine: the any-angle search with HOG, the CNN where it finds no face), upright. Each of the %d identities with two or more photos is searched with its first photo (%d searches; %d reference photos without a face are left out); the gallery holds every other photo, %d individuals. LFW's labels name the photo's main face, so the gallery holds each photo's largest face (%d faces): a photo's other faces are other people, whom the label does not name (in LFW they include the searched person, photographed together with someone else, which would count as false positives).\n\n",
@@ -436,7 +440,7 @@ func (rep *OpenSetReport) normalisedSection(w io.Writer, nm *NormalisedModel) {
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", sizeName(int(math.Round(r.MeanIndividuals))), wd[i].Name, pct(a.FNIR), pct(a.Measured), pct(b.FNIR), pct(b.Measured))
 		}
 	}
-	fmt.Fprintf(w, "\nOn the other populations (each set's own faces the cohort, the person searched for left out of it):\n\n| set | word | distance | false positives / searches | verdict | FNIR |\n|---|---|---|---|---|---|\n")
+	fmt.Fprintf(w, "\nOn the other populations (each set's own faces the cohort, the person searched for left out of it; every one of them is smaller than a cohort, where the product reads the distance instead: this measures the score itself, on small sets):\n\n| set | word | distance | false positives / searches | verdict | FNIR |\n|---|---|---|---|---|---|\n")
 	for _, p := range nm.Populations {
 		for _, c := range p.Words {
 			fmt.Fprintf(w, "| %s | %s | %.3f | %d / %d | %s | %s of %d |\n", p.Name, c.Name, c.Distance, c.FalsePositives, c.Searches, c.Verdict, pct(c.FNIR), c.Mated)

@@ -42,8 +42,11 @@ type OpenSetConfig struct {
 	// Mislabelled: two identities' photos whose main faces lie nearer
 	// than this are taken for one person under two names, and left out.
 	Mislabelled float64
-	Seed        int64
-	Progress    io.Writer
+	// NormalisedOnly: the run writes only the normalised model (the
+	// report says so).
+	NormalisedOnly bool
+	Seed           int64
+	Progress       io.Writer
 }
 
 // DefaultOpenSetConfig is what the report uses.

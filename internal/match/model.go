@@ -173,6 +173,24 @@ func CohortStats(ds []float64, share float64) Stats {
 	return Stats{Mu: mu, Sigma: math.Sqrt(math.Max(ss/n-mu*mu, 1e-12))}
 }
 
+// SamePhoto is the distance under which two faces are taken for one
+// photograph (a copy, re-encoded or resized) rather than for two: no two
+// different people's faces in LFW lie this near (the nearest pair, 0.126,
+// is one news photo cut in two). A reference's copy in the archive is not
+// part of its cohort.
+const SamePhoto = 0.1
+
+// OtherPhotos drops the distances under SamePhoto, in place.
+func OtherPhotos(ds []float64) []float64 {
+	out := ds[:0]
+	for _, d := range ds {
+		if d >= SamePhoto {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // Score is the normalised score of a distance d between a reference and
 // a face with cohort statistics ref and face.
 func (n Normalisation) Score(d float64, ref, face Stats) float64 {

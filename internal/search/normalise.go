@@ -10,7 +10,7 @@ import (
 	"github.com/facetriage/facetriage/internal/vector"
 )
 
-// normalise scores each candidate by the normalised score of its nearest
+// normalise, when the searcher normalises, scores each candidate by the normalised score of its nearest
 // face (match.Normalisation) when the archive is large enough to be its
 // own cohort, and ranks them by it: a reference or a face that lies near
 // everyone (a population the model separates badly, a blurred face)
@@ -21,7 +21,7 @@ func (s *Searcher) normalise(ctx context.Context, ref face.Descriptor, cs []Cand
 		cs[i].Score = cs[i].Distance
 	}
 	th := s.thresholds()
-	if th.Normalised == nil || len(cs) == 0 {
+	if !s.Normalise || th.Normalised == nil || len(cs) == 0 {
 		return cs, nil
 	}
 	faces, err := s.Store.Count(ctx)
@@ -36,7 +36,7 @@ func (s *Searcher) normalise(ctx context.Context, ref face.Descriptor, cs []Cand
 	if err != nil {
 		return nil, fmt.Errorf("search: the normalisation cohort: %w", err)
 	}
-	refStats := match.CohortStats(distancesTo(ref, cohort, ""), n.NearestShare)
+	refStats := match.CohortStats(match.OtherPhotos(distancesTo(ref, cohort, "")), n.NearestShare)
 	for i := range cs {
 		faceStats := match.CohortStats(distancesTo(vecs[i], cohort, cs[i].Individual), n.NearestShare)
 		cs[i].Score, cs[i].Normalised = n.Score(cs[i].Distance, refStats, faceStats), true

@@ -88,7 +88,7 @@ func hubThresholds(minFaces int) match.Thresholds {
 func TestNormalisedScoreDemotesAFaceNearEveryone(t *testing.T) {
 	ctx := context.Background()
 	st, ref := hubArchive(t)
-	s := &Searcher{Store: st, Catalogue: noCatalogue{}, Thresholds: hubThresholds(50)}
+	s := &Searcher{Store: st, Catalogue: noCatalogue{}, Thresholds: hubThresholds(50), Normalise: true}
 	cs, err := s.Rank(ctx, ref, 5, vector.Filter{})
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +117,7 @@ func TestNormalisedScoreDemotesAFaceNearEveryone(t *testing.T) {
 
 func TestSmallArchiveIsScoredByDistance(t *testing.T) {
 	st, ref := hubArchive(t)
-	s := &Searcher{Store: st, Catalogue: noCatalogue{}, Thresholds: hubThresholds(1000)}
+	s := &Searcher{Store: st, Catalogue: noCatalogue{}, Thresholds: hubThresholds(1000), Normalise: true}
 	cs, err := s.Rank(context.Background(), ref, 5, vector.Filter{})
 	if err != nil {
 		t.Fatal(err)
@@ -128,5 +128,17 @@ func TestSmallArchiveIsScoredByDistance(t *testing.T) {
 	as := s.Assess(cs, Size{Faces: 62, Individuals: 62})
 	if want := s.Thresholds.Assess(cs[0].Distance, 62, 62); as[0].Strength != want.Strength || as[0].FPIR != want.FPIR {
 		t.Errorf("assessed %v %.3g, want the distance's %v %.3g", as[0].Strength, as[0].FPIR, want.Strength, want.FPIR)
+	}
+}
+
+func TestNormalisationIsOffUnlessAsked(t *testing.T) {
+	st, ref := hubArchive(t)
+	s := &Searcher{Store: st, Catalogue: noCatalogue{}, Thresholds: hubThresholds(50)}
+	cs, err := s.Rank(context.Background(), ref, 5, vector.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs[0].Individual != "hub" || cs[0].Normalised || cs[0].Score != cs[0].Distance {
+		t.Errorf("first %+v: without Normalise the nearest face ranks first, scored by its distance", cs[0])
 	}
 }

@@ -36,6 +36,10 @@ type Searcher struct {
 	Catalogue Catalogue
 	// Thresholds name the strengths (match.Default() when zero).
 	Thresholds match.Thresholds
+	// Normalise scores and ranks candidates by the normalised score where
+	// the thresholds carry one and the archive is large enough (normalise);
+	// otherwise by distance.
+	Normalise bool
 }
 
 func (s *Searcher) thresholds() match.Thresholds {
