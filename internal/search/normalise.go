@@ -36,10 +36,25 @@ func (s *Searcher) normalise(ctx context.Context, ref face.Descriptor, cs []Cand
 	if err != nil {
 		return nil, fmt.Errorf("search: the normalisation cohort: %w", err)
 	}
-	refStats := match.CohortStats(match.OtherPhotos(distancesTo(ref, cohort, "")), n.NearestShare)
+	// A cohort of fewer than half the faces asked for (an archive of
+	// copies of the reference, or of a few individuals) says nothing about
+	// the archive: the distances stand.
+	enough := max(2, n.Cohort/2)
+	refDists := match.OtherPhotos(distancesTo(ref, cohort, ""))
+	if len(refDists) < enough {
+		return cs, nil
+	}
+	refStats := match.CohortStats(refDists, n.NearestShare)
+	scores := make([]float64, len(cs))
 	for i := range cs {
-		faceStats := match.CohortStats(distancesTo(vecs[i], cohort, cs[i].Individual), n.NearestShare)
-		cs[i].Score, cs[i].Normalised = n.Score(cs[i].Distance, refStats, faceStats), true
+		ds := distancesTo(vecs[i], cohort, cs[i].Individual)
+		if len(ds) < enough {
+			return cs, nil
+		}
+		scores[i] = n.Score(cs[i].Distance, refStats, match.CohortStats(ds, n.NearestShare))
+	}
+	for i := range cs {
+		cs[i].Score, cs[i].Normalised = scores[i], true
 	}
 	SortByScore(cs)
 	return cs, nil

@@ -142,3 +142,34 @@ func TestNormalisationIsOffUnlessAsked(t *testing.T) {
 		t.Errorf("first %+v: without Normalise the nearest face ranks first, scored by its distance", cs[0])
 	}
 }
+
+// An archive that is mostly copies of the reference gives it no cohort:
+// the distances stand rather than a score divided by almost nothing.
+func TestACohortOfCopiesLeavesTheDistances(t *testing.T) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewSource(9))
+	ref := randomFace(rng)
+	var pts []vector.Point
+	for i := range 60 {
+		photo := fmt.Sprintf("%064x", i+1)
+		d, name := ref, fmt.Sprintf("copy-%02d", i)
+		if i%10 == 0 {
+			d, name = randomFace(rng), fmt.Sprintf("person-%02d", i)
+		}
+		pts = append(pts, vector.Point{ID: vector.PointID(photo, 0), Vector: d, Payload: vector.Payload{Photo: photo, Individual: name}})
+	}
+	st := memstore.New()
+	if err := st.Upsert(ctx, pts); err != nil {
+		t.Fatal(err)
+	}
+	s := &Searcher{Store: st, Catalogue: noCatalogue{}, Thresholds: hubThresholds(50), Normalise: true}
+	cs, err := s.Rank(ctx, ref, 5, vector.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.Normalised || c.Score != c.Distance || math.IsInf(c.Score, 0) || math.IsNaN(c.Score) {
+			t.Errorf("%s: score %v normalised %v; want its distance %.3f", c.Individual, c.Score, c.Normalised, c.Distance)
+		}
+	}
+}
