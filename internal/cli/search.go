@@ -77,6 +77,9 @@ func (c *searchCmd) Run(e *env) error {
 		return err
 	}
 	fmt.Fprintln(e.stdout, "FPIR: the share of searches of this archive, without the person, that show a face this close.")
+	if len(res.Candidates) > 0 && res.Candidates[0].Normalised {
+		fmt.Fprintln(e.stdout, "Ranked, and worded, by the normalised score (--normalise: the distance weighed against how near the archive lies to both faces); --json shows it as \"score\".")
+	}
 	for _, s := range []match.Strength{match.Strong, match.Possible, match.Weak, match.Unlikely} {
 		fmt.Fprintf(e.stdout, "%s: %s\n", s, match.Default().Meaning(s, res.Archive.Individuals))
 	}
