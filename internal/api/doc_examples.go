@@ -20,7 +20,7 @@ var exampleTime = time.Date(2025, 3, 1, 10, 30, 0, 0, time.UTC)
 var exampleSession = sessionInfo{User: "caseworker-1", Role: string(auth.RoleCaseworker), CSRF: "q3J5bWF0dGVyc2hlcmU", Via: auth.ViaSession}
 
 var exampleCandidate = cases.Candidate{
-	Individual: "caesar/227/4321", Distance: 0.41, Score: 0.12, Normalised: true, Strength: match.Strong, FPIR: 0.0004,
+	Individual: "caesar/227/4321", Distance: 0.41, Score: -0.45, Normalised: true, Strength: match.Strong, FPIR: 0.0004,
 	Photo: "9f2c4b7e1a0d3f5c6b8e2a4d6f8b0c2e4a6d8f0b2c4e6a8d0f2b4c6e8a0d2f4b", Face: 0,
 	Box: face.Box(image.Rect(412, 220, 598, 431)), Photos: 2, Number: "4321", Source: "caesar", Branch: "227",
 	Verdict: cases.Possible, FirstSeen: exampleTime, Listed: true,
@@ -46,7 +46,7 @@ var exampleSummary = caseSummary{ID: exampleCase.ID, Name: exampleCase.Name, Sta
 var exampleSearch = search.Result{Faces: 1, Used: 0, Probe: face.Box(image.Rect(120, 80, 260, 240)),
 	Candidates: []search.Candidate{{Rank: 1, Individual: exampleCandidate.Individual, Distance: 0.41, Photo: exampleCandidate.Photo,
 		Path: "caesar/227/227_4321_Photographer_2013-05-20.jpg", Face: 0, Box: exampleCandidate.Box, Photos: 2, Number: "4321",
-		Source: "caesar", Branch: "227", Score: 0.12, Normalised: true, Strength: match.Strong, FPIR: 0.0004,
+		Source: "caesar", Branch: "227", Score: -0.45, Normalised: true, Strength: match.Strong, FPIR: 0.0004,
 		Meaning: "in an archive of this size, fewer than 1 search in 1,000 for a person who is not in it shows a face this close"}},
 	Archive: search.Size{Faces: 51230, Individuals: 6742}, Summary: "1 candidate at least a possible match"}
 

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/facetriage/facetriage/internal/auth"
@@ -93,6 +94,25 @@ type Candidate struct {
 	FirstSeen time.Time `json:"first_seen"`
 	// Listed is false for a decided candidate that no longer ranks.
 	Listed bool `json:"listed"`
+}
+
+// UnmarshalJSON reads a candidate; one stored before candidates had a
+// score reads its distance as its score.
+func (c *Candidate) UnmarshalJSON(b []byte) error {
+	type plain Candidate
+	var p struct {
+		plain
+		Score *float64 `json:"score"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*c = Candidate(p.plain)
+	c.Score = c.Distance
+	if p.Score != nil {
+		c.Score = *p.Score
+	}
+	return nil
 }
 
 // Shown counts the distinct images one person was shown in a case: a crop

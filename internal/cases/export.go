@@ -89,8 +89,12 @@ func (s *Service) Export(ctx context.Context, a Actor, id string, open func() io
 		return err
 	}
 	type scores struct {
-		Individual string         `json:"individual"`
-		Distance   float64        `json:"distance"`
+		Individual string  `json:"individual"`
+		Distance   float64 `json:"distance"`
+		// Score is what the strength was read from: the normalised score
+		// when Normalised (thresholds.normalised), else the distance.
+		Score      float64        `json:"score"`
+		Normalised bool           `json:"normalised"`
 		Strength   match.Strength `json:"strength"`
 		// FPIR and Archive: what the strength meant when the case was
 		// last matched (the share of searches of an archive of this size,
@@ -119,7 +123,7 @@ func (s *Service) Export(ctx context.Context, a Actor, id string, open func() io
 		}{c.ID, c.Name, c.DisappearedOn, c.DisappearedAt, c.Owner, c.MemberList(), c.Created, refs}),
 		ew.AddJSON("metadata/photos.json", records),
 		ew.AddJSON("metadata/faces.json", faces),
-		ew.AddJSON("scores.json", scores{cand.Individual, cand.Distance, cand.Strength, cand.FPIR, c.Archive,
+		ew.AddJSON("scores.json", scores{cand.Individual, cand.Distance, cand.Score, cand.Normalised, cand.Strength, cand.FPIR, c.Archive,
 			s.Thresholds.Meaning(cand.Strength, c.Archive.Individuals), cand.Photo, cand.Face, s.Thresholds}),
 		ew.AddJSON("review/decisions.json", cand.Decisions),
 		ew.AddJSON("review/audit.json", events),

@@ -121,8 +121,20 @@ func (s *Service) rankFor(ctx context.Context, c *Case) ([]search.Candidate, sea
 		}
 	}
 	ranked := make([]search.Candidate, 0, len(best))
+	normalised := 0
 	for _, g := range best {
 		ranked = append(ranked, g)
+		if g.Normalised {
+			normalised++
+		}
+	}
+	if normalised > 0 && normalised < len(ranked) {
+		// The references' searches were scored on two scales (the archive
+		// reached min_faces between them, or one had no cohort): one scale
+		// for all, the distance, which every candidate has.
+		for i := range ranked {
+			ranked[i].Score, ranked[i].Normalised = ranked[i].Distance, false
+		}
 	}
 	search.SortByScore(ranked)
 	if len(ranked) > s.shortlist() {

@@ -45,6 +45,9 @@ func (rep *OpenSetReport) WriteThresholds(path string, normalisedOnly bool) erro
 	if err != nil {
 		return err
 	}
+	if normalisedOnly && rep.Normalised == nil {
+		return fmt.Errorf("eval: --normalised-only: this run kept no normalisation, so there is nothing to write (the file is left as it is)")
+	}
 	if !normalisedOnly {
 		t.Model = rep.Model
 		t.OpenSet = rep.Provenance()

@@ -92,7 +92,7 @@ func (m Model) chances(faces int) float64 {
 // Distance is the largest distance (or normalised score, which can be
 // negative) at which FPIR(d, faces) is at most fpir.
 func (m Model) Distance(fpir float64, faces int) float64 {
-	lo, hi := -1.0, 2.0
+	lo, hi := -10.0, 2.0
 	for range 60 {
 		mid := (lo + hi) / 2
 		if m.FPIR(mid, faces) <= fpir {
@@ -104,8 +104,17 @@ func (m Model) Distance(fpir float64, faces int) float64 {
 	return lo
 }
 
+// Exponents outside this range are refused: measured on LFW, β = 0.99.
+const (
+	MinExponent = 0.5
+	MaxExponent = 1.5
+)
+
 // check says what is wrong with a model.
 func (m Model) check() error {
+	if e := m.Exponent; e != 0 && !(MinExponent <= e && e <= MaxExponent) {
+		return fmt.Errorf("match: the model's exponent %v is outside [%v, %v]", e, MinExponent, MaxExponent)
+	}
 	if len(m.Points) < 2 {
 		return fmt.Errorf("match: the model has %d points, want at least 2", len(m.Points))
 	}
@@ -144,8 +153,8 @@ func (n *Normalisation) check() error {
 	if n == nil {
 		return nil
 	}
-	if n.Cohort < 10 || !(0 < n.NearestShare && n.NearestShare <= 1) || n.Sigma <= 0 || n.MinFaces < n.Cohort {
-		return fmt.Errorf("match: the normalisation's cohort %d, share %v, sigma %v or min_faces %d is out of range", n.Cohort, n.NearestShare, n.Sigma, n.MinFaces)
+	if n.Cohort < 10 || !(0 < n.NearestShare && n.NearestShare <= 1) || !(0 < n.Sigma && n.Sigma <= 1) || !(0 < n.Mu && n.Mu <= 2) || n.MinFaces < n.Cohort {
+		return fmt.Errorf("match: the normalisation's cohort %d, share %v, mu %v, sigma %v or min_faces %d is out of range", n.Cohort, n.NearestShare, n.Mu, n.Sigma, n.MinFaces)
 	}
 	if err := n.Model.check(); err != nil {
 		return fmt.Errorf("match: normalised %w", err)
