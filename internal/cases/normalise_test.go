@@ -159,3 +159,32 @@ func TestStoredCandidateWithoutScoreReadsItsDistance(t *testing.T) {
 		t.Errorf("a stored candidate at distance %.2f reads score %.2f (not normalised): case.go says the score is then the distance", cd.Distance, cd.Score)
 	}
 }
+
+// A case with two references is two searches of the archive: its words
+// are read at twice the archive's faces, and one reference's at once.
+func TestTwoReferencesReadTheWordsAtTwiceTheFaces(t *testing.T) {
+	f := newFixture(t)
+	c, err := f.svc.Create(ctx, caseworker, cases.Fields{Name: "Two references"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	th := match.Default()
+	for refs, p := range []uint8{2, 5} {
+		if c, err = f.svc.AddReference(ctx, caseworker, c.ID, facetest.Photo(facetest.Spec{Person: p, Variant: 99}), -1, false, false); err != nil {
+			t.Fatal(err)
+		}
+		if c, err = f.svc.Match(ctx, caseworker, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Candidates) == 0 || c.Archive.Faces == 0 {
+			t.Fatalf("no candidates or no archive: %+v", c)
+		}
+		for _, cd := range c.Candidates {
+			want := th.Assess(cd.Distance, (refs+1)*c.Archive.Faces, c.Archive.Individuals)
+			if cd.FPIR != want.FPIR || cd.Strength != want.Strength {
+				t.Errorf("%d reference(s), %s at %.3f: FPIR %.3g (%s), want %.3g (%s), read at %d faces",
+					refs+1, cd.Individual, cd.Distance, cd.FPIR, cd.Strength, want.FPIR, want.Strength, (refs+1)*c.Archive.Faces)
+			}
+		}
+	}
+}
