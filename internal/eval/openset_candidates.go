@@ -204,6 +204,7 @@ func measureTwoReferences(sp Split, probes, archive []Faces, m match.Model, cfg 
 	tr := &TwoReferences{Identities: len(refs), Faces: int(math.Round(r1.NonMatedFaces)),
 		One: CheckModel(m, r1, cfg.Shortlist), Two: CheckModel(m, r2, cfg.Shortlist)}
 	doubled := r2
+	doubled.NonMatedFaces *= 2 // the model's distance column, read at 2·M too
 	doubled.non = make([]Outcome, len(r2.non))
 	for i, oc := range r2.non {
 		oc.Faces *= 2
