@@ -7,26 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/face"
 	"github.com/facetriage/facetriage/internal/search"
+	"github.com/facetriage/facetriage/internal/search/searchtest"
 	"github.com/facetriage/facetriage/internal/vector"
 	"github.com/facetriage/facetriage/internal/vector/memstore"
 )
-
-// noPhotos stands in for the catalogue, which is not what is measured: it
-// knows no photo, so Rank names no path or box.
-type noPhotos struct{}
-
-func (noPhotos) Photo(context.Context, string) (archive.Photo, error) {
-	return archive.Photo{}, archive.ErrNotFound
-}
-func (noPhotos) Individual(context.Context, string) (archive.Individual, error) {
-	return archive.Individual{}, archive.ErrNotFound
-}
-func (noPhotos) Face(context.Context, string, int) (archive.FaceRecord, error) {
-	return archive.FaceRecord{}, archive.ErrNotFound
-}
 
 // BenchmarkNormalisedRank is what --normalise costs a search: ranking the
 // 20 nearest individuals of the embedded index by distance (the
@@ -50,7 +36,7 @@ func BenchmarkNormalisedRank(b *testing.B) {
 			}
 		}
 		perQuery := func(b *testing.B, normalise bool) time.Duration {
-			s := &search.Searcher{Store: st, Catalogue: noPhotos{}, Normalise: normalise}
+			s := &search.Searcher{Store: st, Catalogue: searchtest.NoCatalogue{}, Normalise: normalise}
 			start := time.Now()
 			for i := 0; i < b.N; i++ {
 				cs, err := s.Rank(ctx, queries[i%len(queries)], 20, vector.Filter{})

@@ -47,6 +47,30 @@ type fixture struct {
 
 // newFixture ingests an archive of fake photos: people 1–8, three photos
 // each (person 3's photos carry one detainee number).
+// exportedFiles exports a case's evidence as the reviewer and reads every
+// file of the zip.
+func exportedFiles(t *testing.T, f *fixture, caseID string) map[string][]byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := f.svc.Export(ctx, reviewer, caseID, func() io.Writer { return &buf }); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[zf.Name], _ = io.ReadAll(rc)
+		rc.Close()
+	}
+	return files
+}
+
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	rig := pipelinetest.Start(t, nil)

@@ -1,12 +1,9 @@
 package cases_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"testing"
 
 	"github.com/facetriage/facetriage/internal/cases"
@@ -53,22 +50,7 @@ func TestExportSaysTheStrengthCameFromTheNormalisedScore(t *testing.T) {
 	}
 	f.svc.Decide(ctx, reviewer, c.ID, cd.Individual, cases.Possible, "same")
 	f.svc.Decide(ctx, reviewer2, c.ID, cd.Individual, cases.Identified, "the family recognised the clothes")
-	var buf bytes.Buffer
-	if err := f.svc.Export(ctx, reviewer, c.ID, func() io.Writer { return &buf }); err != nil {
-		t.Fatal(err)
-	}
-	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var raw []byte
-	for _, zf := range zr.File {
-		if zf.Name == "scores.json" {
-			rc, _ := zf.Open()
-			raw, _ = io.ReadAll(rc)
-			rc.Close()
-		}
-	}
+	raw := exportedFiles(t, f, c.ID)["scores.json"]
 	var got map[string]any
 	if err := json.Unmarshal(raw, &got); err != nil {
 		t.Fatal(err)

@@ -7,25 +7,12 @@ import (
 	"math/rand"
 	"testing"
 
-	"github.com/facetriage/facetriage/internal/archive"
 	"github.com/facetriage/facetriage/internal/face"
 	"github.com/facetriage/facetriage/internal/match"
+	"github.com/facetriage/facetriage/internal/search/searchtest"
 	"github.com/facetriage/facetriage/internal/vector"
 	"github.com/facetriage/facetriage/internal/vector/memstore"
 )
-
-// noCatalogue knows no photo: Rank then names no path, box or count.
-type noCatalogue struct{}
-
-func (noCatalogue) Photo(context.Context, string) (archive.Photo, error) {
-	return archive.Photo{}, archive.ErrNotFound
-}
-func (noCatalogue) Individual(context.Context, string) (archive.Individual, error) {
-	return archive.Individual{}, archive.ErrNotFound
-}
-func (noCatalogue) Face(context.Context, string, int) (archive.FaceRecord, error) {
-	return archive.FaceRecord{}, archive.ErrNotFound
-}
 
 func randomFace(rng *rand.Rand) face.Descriptor {
 	var d face.Descriptor
@@ -88,7 +75,7 @@ func hubThresholds(minFaces int) match.Thresholds {
 func TestNormalisedScoreDemotesAFaceNearEveryone(t *testing.T) {
 	ctx := context.Background()
 	st, ref := hubArchive(t)
-	s := &Searcher{Store: st, Catalogue: noCatalogue{}, Thresholds: hubThresholds(50), Normalise: true}
+	s := &Searcher{Store: st, Catalogue: searchtest.NoCatalogue{}, Thresholds: hubThresholds(50), Normalise: true}
 	cs, err := s.Rank(ctx, ref, 5, vector.Filter{})
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +104,7 @@ func TestNormalisedScoreDemotesAFaceNearEveryone(t *testing.T) {
 
 func TestSmallArchiveIsScoredByDistance(t *testing.T) {
 	st, ref := hubArchive(t)
-	s := &Searcher{Store: st, Catalogue: noCatalogue{}, Thresholds: hubThresholds(1000), Normalise: true}
+	s := &Searcher{Store: st, Catalogue: searchtest.NoCatalogue{}, Thresholds: hubThresholds(1000), Normalise: true}
 	cs, err := s.Rank(context.Background(), ref, 5, vector.Filter{})
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +120,7 @@ func TestSmallArchiveIsScoredByDistance(t *testing.T) {
 
 func TestNormalisationIsOffUnlessAsked(t *testing.T) {
 	st, ref := hubArchive(t)
-	s := &Searcher{Store: st, Catalogue: noCatalogue{}, Thresholds: hubThresholds(50)}
+	s := &Searcher{Store: st, Catalogue: searchtest.NoCatalogue{}, Thresholds: hubThresholds(50)}
 	cs, err := s.Rank(context.Background(), ref, 5, vector.Filter{})
 	if err != nil {
 		t.Fatal(err)
@@ -162,7 +149,7 @@ func TestACohortOfCopiesLeavesTheDistances(t *testing.T) {
 	if err := st.Upsert(ctx, pts); err != nil {
 		t.Fatal(err)
 	}
-	s := &Searcher{Store: st, Catalogue: noCatalogue{}, Thresholds: hubThresholds(50), Normalise: true}
+	s := &Searcher{Store: st, Catalogue: searchtest.NoCatalogue{}, Thresholds: hubThresholds(50), Normalise: true}
 	cs, err := s.Rank(ctx, ref, 5, vector.Filter{})
 	if err != nil {
 		t.Fatal(err)
