@@ -28,7 +28,7 @@ type Config struct {
 	Jitter    int    `name:"jitter" env:"FACETRIAGE_JITTER" help:"Average each descriptor over this many jittered copies (slower; default 0)."`
 	// FaceBudget bounds the search for faces in one photo (engine.Options.Budget).
 	// Normalise reads the words from the normalised score (search.Searcher.Normalise).
-	Normalise  bool          `name:"normalise" env:"FACETRIAGE_NORMALISE" help:"From 1,000 faces up, weigh each candidate's distance against how near the archive lies to both faces (S-norm) and read the words from that score: fewer strangers called possible where the model separates a population badly, and more of the right people found on LFW, but on a small group unlike the rest of the archive the right person is called weak too (README, \"What the words mean\"). Default: off, the words read the distance."`
+	Normalise  bool          `name:"normalise" env:"FACETRIAGE_NORMALISE" help:"From 1,000 faces up, weigh each candidate's distance against how near the archive lies to both faces (S-norm) and read the words from that score: more of the right people found on LFW, but on a small group unlike the rest of the archive the words are wrong in either direction (README, \"Normalised words\"). Default: off, the words read the distance."`
 	FaceBudget time.Duration `name:"face-budget" env:"FACETRIAGE_FACE_BUDGET" help:"Once the search for faces in one photo has taken this long (e.g. 20s), it stops before its next, finer level (and the CNN); the photo is marked over budget in its record (status) and in a log line. Default: no limit."`
 
 	NATS             string   `name:"nats" env:"FACETRIAGE_NATS" help:"NATS URL of a JetStream cluster (scale-out mode); empty runs an embedded server in DATA."`

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"math/rand"
 	"slices"
 
 	"github.com/facetriage/facetriage/internal/match"
@@ -30,6 +31,8 @@ type NormalisedModel struct {
 	Populations []PopulationWords `json:"populations"`
 	// Words: where each word starts, on the normalised scale.
 	Words []WordDistances `json:"word_distances"`
+	// InArchive: every other set inside an LFW archive, both scales.
+	InArchive []PopulationInArchive `json:"populations_in_archive"`
 }
 
 // PopulationWords is one set's words under a model.
@@ -74,4 +77,59 @@ func (rep *OpenSetReport) measureNormalised(cfg OpenSetConfig, o *OpenSet, name 
 		out.Words = append(out.Words, wordDistances(out.Model, boots, rates, m))
 	}
 	return out, nil
+}
+
+// PopulationInArchive is one set's words when its photos lie inside an
+// LFW archive, as a small group does in a real archive: each of the set's
+// photos searched (leave-one-out) against the rest of the set and the LFW
+// photos, by the distance and by the normalised score, whose cohort is
+// then mostly LFW faces.
+type PopulationInArchive struct {
+	Name        string      `json:"name"`
+	Distractors int         `json:"lfw_photos"`
+	Faces       int         `json:"faces"`
+	Distance    []WordCheck `json:"distance_words"`
+	Normalised  []WordCheck `json:"normalised_words"`
+}
+
+// InArchiveDistractors is how many LFW photos a set is searched among,
+// as in the test that holds the words to the go-face photos.
+const InArchiveDistractors = 2000
+
+// populationsInArchive checks every set inside InArchiveDistractors LFW
+// photos drawn at random (seeded), with the raw model the product reads
+// and the normalised one.
+func populationsInArchive(pops []Population, lfw []Photo, raw FPIRModel, nm *NormalisedModel, words []Word, seed int64) []PopulationInArchive {
+	var pool []Photo
+	for _, p := range lfw {
+		if len(p.Descriptors) > 0 {
+			pool = append(pool, p)
+		}
+	}
+	rng := rand.New(rand.NewSource(seed + 11))
+	rng.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
+	pool = pool[:min(len(pool), InArchiveDistractors)]
+	norm := nm.Norm
+	norm.NearestOnly = true
+	var out []PopulationInArchive
+	for _, p := range pops {
+		photos := MainFaces(append(append([]Photo{}, p.Photos...), pool...))
+		gallery := make([]bool, len(photos))
+		var specs []SearchSpec
+		for i := range photos {
+			gallery[i] = true
+			if i < len(p.Photos) && len(photos[i].Descriptors) > 0 {
+				specs = append(specs, SearchSpec{i})
+			}
+		}
+		o := NewOpenSet(photos, gallery, specs)
+		d := o.DrawGallery(o.Individuals(), nil)
+		r := PopulationInArchive{Name: p.Name, Distractors: len(pool), Faces: len(o.Faces)}
+		mated, non := splitOutcomes(o.Outcomes(d, NearestFace{}))
+		r.Distance = CheckWords(raw, words, mated, non)
+		mated, non = splitOutcomes(o.Outcomes(d, norm))
+		r.Normalised = CheckWords(nm.Model, words, mated, non)
+		out = append(out, r)
+	}
+	return out
 }

@@ -449,6 +449,17 @@ func (rep *OpenSetReport) normalisedSection(w io.Writer, nm *NormalisedModel) {
 			fmt.Fprintf(w, "| %s | %s | %.3f | %d / %d | %s | %s of %d |\n", p.Name, c.Name, c.Distance, c.FalsePositives, c.Searches, c.Verdict, pct(c.FNIR), c.Mated)
 		}
 	}
+	if len(nm.InArchive) > 0 {
+		fmt.Fprintf(w, "\nThe other populations inside an LFW archive (each set's photos searched, leave-one-out, among the rest of the set and %s LFW photos drawn at random, as a small group lies in a real archive; the normalised score's cohort is then mostly LFW faces). By distance, the words the product reads without `--normalise`%s:\n\n| set | faces | word | by distance: false positives / searches | verdict | FNIR | normalised: false positives / searches | verdict | FNIR |\n|---|---|---|---|---|---|---|---|---|\n",
+			match.Thousands(nm.InArchive[0].Distractors), map[bool]string{true: " (the shipped thresholds, not this run's)", false: ""}[rep.Config.NormalisedOnly])
+		for _, p := range nm.InArchive {
+			for i, a := range p.Distance {
+				b := p.Normalised[i]
+				fmt.Fprintf(w, "| %s | %s | %s | %d / %d | %s | %s of %d | %d / %d | %s | %s of %d |\n", p.Name, match.Thousands(p.Faces), a.Name,
+					a.FalsePositives, a.Searches, a.Verdict, pct(a.FNIR), a.Mated, b.FalsePositives, b.Searches, b.Verdict, pct(b.FNIR), b.Mated)
+			}
+		}
+	}
 	fmt.Fprintf(w, "\nWhere each word starts, on the normalised scale:\n\n")
 	wordTable(w, nm.Words)
 	fmt.Fprintln(w)

@@ -289,6 +289,15 @@ func RunOpenSet(ctx context.Context, cfg OpenSetConfig, sp Split, probes, archiv
 	for i, p := range pops {
 		rep.Populations[i+1].Words = checkPopulationWords(p.Photos, rep.Model, words(cfg), NearestFace{})
 	}
+	if rep.Normalised != nil {
+		// The words the product reads by distance: the shipped ones when
+		// this run writes only the normalised model, else this run's.
+		var raw FPIRModel = rep.Model
+		if cfg.NormalisedOnly {
+			raw = match.Default().Model
+		}
+		rep.Normalised.InArchive = populationsInArchive(pops, all, raw, rep.Normalised, words(cfg), cfg.Seed)
+	}
 	logf("populations checked (%s)", time.Since(start).Round(time.Second))
 
 	// Bootstrap over identities: the words' distances and the
