@@ -160,11 +160,17 @@ func FamilyOpenSet(sp Split, probes, archive []Faces, mainOnly bool) *OpenSet {
 // gallery is every photo, the search's own photo left out. It is the
 // layout for small datasets, where every search counts.
 func LeaveOneOutOpenSet(photos []Photo) *OpenSet {
+	return leaveOneOut(photos, len(photos))
+}
+
+// leaveOneOut is LeaveOneOutOpenSet searching with the first searched
+// photos only; the others are in the gallery and never searched.
+func leaveOneOut(photos []Photo, searched int) *OpenSet {
 	gallery := make([]bool, len(photos))
 	var specs []SearchSpec
 	for i, p := range photos {
 		gallery[i] = true
-		if len(p.Descriptors) > 0 {
+		if i < searched && len(p.Descriptors) > 0 {
 			specs = append(specs, SearchSpec{i})
 		}
 	}

@@ -113,16 +113,7 @@ func populationsInArchive(pops []Population, lfw []Photo, raw FPIRModel, nm *Nor
 	norm.NearestOnly = true
 	var out []PopulationInArchive
 	for _, p := range pops {
-		photos := MainFaces(append(append([]Photo{}, p.Photos...), pool...))
-		gallery := make([]bool, len(photos))
-		var specs []SearchSpec
-		for i := range photos {
-			gallery[i] = true
-			if i < len(p.Photos) && len(photos[i].Descriptors) > 0 {
-				specs = append(specs, SearchSpec{i})
-			}
-		}
-		o := NewOpenSet(photos, gallery, specs)
+		o := leaveOneOut(MainFaces(append(append([]Photo{}, p.Photos...), pool...)), len(p.Photos))
 		d := o.DrawGallery(o.Individuals(), nil)
 		r := PopulationInArchive{Name: p.Name, Distractors: len(pool), Faces: len(o.Faces)}
 		mated, non := splitOutcomes(o.Outcomes(d, NearestFace{}))
